@@ -1,0 +1,68 @@
+package dev.tokenctl.cli;
+
+import dev.tokenctl.core.Durations;
+import dev.tokenctl.core.IpFilter;
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Timestamps;
+import dev.tokenctl.core.TokenctlException;
+import inet.ipaddr.IPAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters that hand values to core's parsers, so a bad value is a usage error (exit 2). */
+final class Converters {
+    private Converters() {
+    }
+
+    interface Parser<T> {
+        T parse(String text);
+    }
+
+    static <T> T convert(String text, Parser<T> parser) {
+        try {
+            return parser.parse(text);
+        } catch (TokenctlException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Converters.convert(value, Durations::parse);
+        }
+    }
+
+    static final class TimestampConverter implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            return Converters.convert(value, Timestamps::parse);
+        }
+    }
+
+    static final class PermissionConverter implements ITypeConverter<Permission> {
+        @Override
+        public Permission convert(String value) {
+            return Converters.convert(value.strip(), Permission::parse);
+        }
+    }
+
+    static final class AddressConverter implements ITypeConverter<IPAddress> {
+        @Override
+        public IPAddress convert(String value) {
+            return Converters.convert(value, IpFilter::parseAddress);
+        }
+    }
+
+    /** The permission names, for completion and help. */
+    static final class PermissionNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Permission.values()).map(Enum::name).iterator();
+        }
+    }
+}

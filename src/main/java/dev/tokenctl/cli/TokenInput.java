@@ -1,0 +1,70 @@
+package dev.tokenctl.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads token strings from standard input or a file, never from the command line, and never
+ * more than a bounded amount: garbage on stdin cannot exhaust memory.
+ */
+final class TokenInput {
+    /** Longest line read as a token; real tokens are 71 characters. */
+    static final int MAX_LINE = 1024;
+    /** Everything past this in single mode means the input is not one token. */
+    static final int MAX_SINGLE = 8192;
+
+    private final InputStream in;
+    private boolean eof;
+
+    TokenInput(InputStream in) {
+        this.in = in;
+    }
+
+    /**
+     * The one token of a single-token input: one line, surrounding whitespace and blank lines
+     * allowed.
+     *
+     * @throws Cli.UsageException when the input is empty, too long or holds several lines
+     */
+    String single(String source) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_SINGLE + 1);
+        if (bytes.length > MAX_SINGLE) {
+            throw new Cli.UsageException(source + " is too long to hold one token (give one token, or use --batch)");
+        }
+        String[] lines = new String(bytes, StandardCharsets.UTF_8).strip().split("\\s*\n\\s*");
+        if (lines[0].isEmpty()) {
+            throw new Cli.UsageException("no token on " + source + " (pipe the token in, or use --token-file FILE)");
+        }
+        if (lines.length > 1) {
+            throw new Cli.UsageException(source + " holds " + lines.length + " lines, expected one token"
+                    + " (use --batch to verify one token per line)");
+        }
+        return lines[0];
+    }
+
+    /**
+     * The next line of a batch with surrounding whitespace removed, or null at the end; a line
+     * longer than {@link #MAX_LINE} is skipped to its end and returned cut, so it reads as malformed.
+     */
+    String next() throws IOException {
+        if (eof) {
+            return null;
+        }
+        ByteArrayOutputStream line = new ByteArrayOutputStream(80);
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() <= MAX_LINE) {
+                line.write(b);
+            }
+        }
+        if (b == -1) {
+            eof = true;
+            if (line.size() == 0) {
+                return null;
+            }
+        }
+        return line.toString(StandardCharsets.UTF_8).strip();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tokenctl.cli;
+
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.TokenService;
+import dev.tokenctl.core.Verification;
+import inet.ipaddr.IPAddress;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", sortOptions = false,
+        description = "Check a token read from stdin or a file: exit 0 when valid, 1 when denied, with the reason.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  printf '%s\\n' \"$T\" | tokenctl token verify --require ReadHealthCheck",
+                "  tokenctl token verify --token-file ci.token --ip 192.0.2.10 -o json",
+                "  tokenctl token verify --batch -o json < tokens.txt"})
+final class TokenVerifyCommand extends BaseCommand {
+    @Option(names = "--ip", paramLabel = "ADDRESS", converter = Converters.AddressConverter.class,
+            description = "The client's IPv4 or IPv6 address, checked against the token's IP filter.")
+    IPAddress address;
+
+    @Option(names = "--require", split = ",", paramLabel = "PERM", converter = Converters.PermissionConverter.class,
+            completionCandidates = Converters.PermissionNames.class,
+            description = "A permission the token must hold; repeat or separate with commas.")
+    List<Permission> required = List.of();
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Read the token from this file instead of stdin.")
+    Path tokenFile;
+
+    @Option(names = "--batch",
+            description = "Read one token per line and print one result per line (JSON Lines with -o json).")
+    boolean batch;
+
+    @Override
+    ExitCode run() throws IOException {
+        Set<Permission> needed = required.isEmpty() ? Set.of() : EnumSet.copyOf(required);
+        TokenService tokens = root().tokens();
+        Output output = output();
+        try (InputStream in = open()) {
+            TokenInput input = new TokenInput(in);
+            if (batch) {
+                boolean allValid = true;
+                for (String line = input.next(); line != null; line = input.next()) {
+                    Verification v = tokens.verify(line, address, needed);
+                    allValid &= v.valid();
+                    if (output.isText()) {
+                        output.out.println(v.valid() ? "valid " + v.token().id() + " " + v.token().name()
+                                : "denied: " + v.reason().label());
+                    } else {
+                        output.line(Views.verification(v));
+                    }
+                }
+                return allValid ? ExitCode.OK : ExitCode.DENIED;
+            }
+            Verification v = tokens.verify(input.single(tokenFile == null ? "standard input" : tokenFile.toString()),
+                    address, needed);
+            if (!output.isText()) {
+                output.value(Views.verification(v));
+            } else if (v.valid()) {
+                output.out.println("valid " + v.token().id() + " " + v.token().name());
+            } else {
+                err().println("denied: " + v.reason().label());
+            }
+            return v.valid() ? ExitCode.OK : ExitCode.DENIED;
+        }
+    }
+
+    private InputStream open() throws IOException {
+        if (tokenFile != null) {
+            try {
+                return new BufferedInputStream(Files.newInputStream(tokenFile));
+            } catch (NoSuchFileException e) {
+                throw new Cli.UsageException("--token-file " + tokenFile + " does not exist (give the path of a file"
+                        + " holding the token)");
+            }
+        }
+        if (root().context.interactive() && !batch && System.console() != null) {
+            char[] typed = System.console().readPassword("Token: ");
+            return new ByteArrayInputStream(typed == null ? new byte[0]
+                    : new String(typed).getBytes(StandardCharsets.UTF_8));
+        }
+        return new BufferedInputStream(root().context.stdin());
+    }
+}

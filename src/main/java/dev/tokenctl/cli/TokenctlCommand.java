@@ -1,0 +1,79 @@
+package dev.tokenctl.cli;
+
+import dev.tokenctl.core.Session;
+import dev.tokenctl.core.Store;
+import dev.tokenctl.core.TokenFormat;
+import dev.tokenctl.core.TokenService;
+import dev.tokenctl.store.SqliteStore;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command: global options, and the store and services they select, opened on first use. */
+@Command(name = "tokenctl", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class, sortOptions = false, usageHelpAutoWidth = true,
+        description = "Administer system API tokens on a local store: create, list, verify, rotate and revoke them.",
+        subcommands = {TokenCommand.class, PermissionsCommand.class, AuditCommand.class})
+public final class TokenctlCommand {
+    /** Default wait for a store locked by another process. */
+    static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+    @Option(names = "--db", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "The store file (default: $TOKENCTL_DB, else ${XDG_DATA_HOME:-~/.local/share}/tokenctl/tokens.db).")
+    String db;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "text",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Output.Format output;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    boolean verbose;
+
+    final Context context;
+    private Store store;
+
+    TokenctlCommand(Context context) {
+        this.context = context;
+    }
+
+    /** The store, opened (and created or migrated) on first use. */
+    Store store() {
+        if (store == null) {
+            store = SqliteStore.open(storePath(), BUSY_TIMEOUT);
+        }
+        return store;
+    }
+
+    Session session() {
+        return new Session(store(), context.clock(), context.user());
+    }
+
+    TokenService tokens() {
+        return new TokenService(session(), new TokenFormat(new SecureRandom()));
+    }
+
+    Path storePath() {
+        if (db != null) {
+            return Path.of(db);
+        }
+        String fromEnv = context.env().get("TOKENCTL_DB");
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return Path.of(fromEnv);
+        }
+        String data = context.env().get("XDG_DATA_HOME");
+        if (data == null || data.isEmpty()) {
+            data = context.env().getOrDefault("HOME", System.getProperty("user.home")) + "/.local/share";
+        }
+        return Path.of(data, "tokenctl", "tokens.db");
+    }
+
+    void close() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+}

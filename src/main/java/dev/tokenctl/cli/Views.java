@@ -1,0 +1,62 @@
+package dev.tokenctl.cli;
+
+import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Token;
+import dev.tokenctl.core.Verification;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** The records that json and yaml output are made of: never a secret or a digest. */
+final class Views {
+    private Views() {
+    }
+
+    record TokenView(String id, String name, String description, List<String> permissions, String status,
+                     String createdAt, String expiresAt, String ipFilter, String lastUsedAt,
+                     String lastUsedAddress, String revokedAt, String revokeReason, String rotatedFrom) {
+    }
+
+    /** A token just issued: its string, shown this once, and its metadata. */
+    record IssuedView(String token, TokenView metadata) {
+    }
+
+    record RevokedView(String id, String name, String revokedAt, String revokeReason, boolean alreadyRevoked) {
+    }
+
+    record VerifyView(boolean valid, String reason, String tokenId, String name, List<String> permissions,
+                      String expiresAt) {
+    }
+
+    record PermissionView(String name, String label, String group, String description) {
+    }
+
+    record AuditView(String at, String user, String action, String tokenId, String details) {
+    }
+
+    static TokenView token(Token t, Instant now) {
+        return new TokenView(t.id(), t.name(), t.description(), names(t.permissions()), t.status(now).label(),
+                Times.iso(t.createdAt()), Times.iso(t.expiresAt()), t.ipFilter(), Times.iso(t.lastUsedAt()),
+                t.lastUsedAddress(), Times.iso(t.revokedAt()), t.revokeReason(), t.rotatedFrom());
+    }
+
+    static VerifyView verification(Verification v) {
+        Token t = v.token();
+        return new VerifyView(v.valid(), v.valid() ? null : v.reason().label(), t == null ? null : t.id(),
+                t == null ? null : t.name(), t == null ? null : names(t.permissions()),
+                t == null ? null : Times.iso(t.expiresAt()));
+    }
+
+    static PermissionView permission(Permission p) {
+        return new PermissionView(p.name(), p.label(), p.group().label(), p.description());
+    }
+
+    static AuditView audit(AuditEvent e) {
+        return new AuditView(Times.iso(e.at()), e.actor(), e.action(), e.tokenId(), e.details());
+    }
+
+    static List<String> names(Set<Permission> permissions) {
+        return permissions.stream().sorted().map(Enum::name).toList();
+    }
+}

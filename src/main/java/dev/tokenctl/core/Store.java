@@ -1,0 +1,76 @@
+package dev.tokenctl.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Where tokens, filters, the policy and the audit log are kept. Implementations translate their
+ * own failures into {@link TokenctlException} of kind STORAGE (or CONFLICT for a uniqueness
+ * violation), with a message a person can act on.
+ */
+public interface Store extends AutoCloseable {
+
+    /**
+     * Runs {@code work} in one write transaction: either everything it wrote is committed or,
+     * when it throws, nothing is. Calls nest: an inner call joins the outer transaction.
+     */
+    <T> T transaction(Supplier<T> work);
+
+    /** A token with the digest of its secret, as {@link #credential} returns it. */
+    record Credential(Token token, byte[] digest) {
+    }
+
+    void insertToken(Token token, byte[] digest);
+
+    Optional<Token> token(String id);
+
+    /** The token of that name that is not revoked or, when there is none, the one revoked last. */
+    Optional<Token> tokenByName(String name);
+
+    /** Whether a token that is not revoked has that name. */
+    boolean activeNameExists(String name);
+
+    Optional<Credential> credential(String id);
+
+    /** Streams the matching tokens, oldest first, without holding them all in memory. */
+    void forEachToken(TokenQuery query, Consumer<Token> sink);
+
+    void revokeToken(String id, Instant at, String reason);
+
+    void updatePermissions(String id, java.util.Set<Permission> permissions);
+
+    void updateExpiry(String id, Instant expiresAt);
+
+    void recordUse(String id, Instant at, String address);
+
+    void audit(AuditEvent event);
+
+    /** Events at or after {@code since} (null: all), for one token when {@code tokenId} is set, oldest first. */
+    void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink);
+
+    /** When the latest event with exactly this token, action and details was recorded. */
+    Optional<Instant> lastAudit(String tokenId, String action, String details);
+
+    Policy policy();
+
+    void savePolicy(Policy policy);
+
+    Optional<IpFilter> ipFilter(String name);
+
+    List<IpFilter> ipFilters();
+
+    void insertIpFilter(IpFilter filter);
+
+    void updateIpFilter(IpFilter filter);
+
+    void deleteIpFilter(String name);
+
+    /** Names of tokens that are not revoked and are bound to the filter. */
+    List<String> activeTokensUsingFilter(String name);
+
+    @Override
+    void close();
+}

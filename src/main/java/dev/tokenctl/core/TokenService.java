@@ -1,0 +1,363 @@
+package dev.tokenctl.core;
+
+import inet.ipaddr.IPAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The token lifecycle under the security policy: create, look up, list, revoke, rotate, verify
+ * and update. Every operation that writes runs in one transaction; when it throws, nothing is
+ * written. A token string leaves this class only as the return value of create and rotate.
+ */
+public final class TokenService {
+    /** Name length limit, in characters. */
+    public static final int MAX_NAME = 253;
+    /** Limit on descriptions and revocation reasons, in characters. */
+    public static final int MAX_TEXT = 1000;
+    /** Last use and denied-verify audit events are written at most this often per token. */
+    static final Duration RECORD_INTERVAL = Duration.ofMinutes(1);
+
+    private final Session session;
+    private final Store store;
+    private final TokenFormat format;
+
+    public TokenService(Session session, TokenFormat format) {
+        this.session = session;
+        this.store = session.store();
+        this.format = format;
+    }
+
+    /** What create asks for. {@code description} and {@code ipFilter} may be null. */
+    public record NewToken(String name, String description, Set<Permission> permissions, Expiry expiry,
+                           String ipFilter) {
+    }
+
+    /** A token just issued, with the only copy of its string. */
+    public record Issued(Token token, String tokenString) {
+        @Override
+        public String toString() {
+            return "Issued[token=" + token + ", tokenString=<hidden>]";
+        }
+    }
+
+    /** The outcome of revoking one token; {@code alreadyRevoked} when it had been revoked before. */
+    public record Revoked(Token token, boolean alreadyRevoked) {
+    }
+
+    /**
+     * Creates a token. Runs in one transaction; the string is returned only after it committed.
+     *
+     * @throws TokenctlException INVALID, NOT_FOUND (filter), CONFLICT (name in use) or POLICY
+     */
+    public Issued create(NewToken request) {
+        checkName(request.name());
+        if (request.description() != null) {
+            Text.checkPrintable("description", request.description(), 0, MAX_TEXT);
+        }
+        if (request.permissions().isEmpty()) {
+            throw TokenctlException.invalid("no permission given (add --permission NAME; 'tokenctl permissions list' shows them)");
+        }
+        return store.transaction(() -> {
+            Policy policy = store.policy();
+            requireEnabled(policy);
+            Instant now = session.now();
+            Instant expiresAt = expiresAt(request.expiry(), policy, now);
+            String filter = request.ipFilter();
+            if (filter != null) {
+                if (store.ipFilter(filter).isEmpty()) {
+                    throw TokenctlException.notFound("no IP filter named '" + Text.quoteSafe(filter)
+                            + "' (run 'tokenctl ipfilter list', or add it with 'tokenctl ipfilter add')");
+                }
+                if (policy.enforcedIpFilter() != null && !policy.enforcedIpFilter().equals(filter)) {
+                    throw TokenctlException.policy("IP filter '" + filter + "' is not allowed: the policy enforces '"
+                            + policy.enforcedIpFilter() + "' on every token (omit --ip-filter)");
+                }
+            }
+            if (store.activeNameExists(request.name())) {
+                throw nameInUse(request.name());
+            }
+            Token token = new Token(format.newId(), request.name(), request.description(),
+                    Set.copyOf(request.permissions()), now, expiresAt, filter, null, null, null, null, null);
+            String tokenString = insert(token);
+            session.audit("create", token.id(), "name=" + token.name() + " permissions="
+                    + Permission.format(token.permissions()) + " expires=" + when(expiresAt)
+                    + (filter == null ? "" : " ip-filter=" + filter));
+            return new Issued(token, tokenString);
+        });
+    }
+
+    /**
+     * The token an id or name refers to: an id always works, revoked tokens too; a name means
+     * the token of that name that is not revoked or, when there is none, the one revoked last.
+     *
+     * @throws TokenctlException NOT_FOUND
+     */
+    public Token resolve(String idOrName) {
+        Optional<Token> found = TokenFormat.looksLikeId(idOrName) ? store.token(idOrName) : Optional.empty();
+        return found.or(() -> store.tokenByName(idOrName)).orElseThrow(() -> TokenctlException.notFound(
+                "no token with id or name '" + Text.quoteSafe(idOrName) + "' (run 'tokenctl token list --all')"));
+    }
+
+    /** Streams the tokens that match, oldest first. */
+    public void list(Set<Token.Status> statuses, Duration expiringWithin, Consumer<Token> sink) {
+        Instant now = session.now();
+        store.forEachToken(new TokenQuery(statuses, now, expiringWithin == null ? null : now.plus(expiringWithin)), sink);
+    }
+
+    /**
+     * Revokes every token named, in one transaction: when one is not found, none is revoked.
+     * Revoking a revoked token changes nothing and is reported as such.
+     */
+    public List<Revoked> revoke(List<String> idsOrNames, String reason) {
+        if (reason != null) {
+            Text.checkPrintable("reason", reason, 1, MAX_TEXT);
+        }
+        return store.transaction(() -> {
+            List<Token> tokens = idsOrNames.stream().map(this::resolve).toList();
+            List<Revoked> outcome = new ArrayList<>();
+            Instant now = session.now();
+            for (Token token : tokens) {
+                Token current = store.token(token.id()).orElseThrow();
+                if (current.revokedAt() != null) {
+                    outcome.add(new Revoked(current, true));
+                    continue;
+                }
+                String why = reason == null ? "revoked by " + session.actor() : reason;
+                store.revokeToken(current.id(), now, why);
+                session.audit("revoke", current.id(), "name=" + current.name() + " reason=" + why);
+                outcome.add(new Revoked(current.withRevocation(now, why), false));
+            }
+            return outcome;
+        });
+    }
+
+    /**
+     * Issues a new token with the same name, description, permissions and IP filter and revokes
+     * the old one, in one transaction. The lifetime is {@code lifetime} when given, otherwise the
+     * old token's lifetime length counted from now (no expiry stays no expiry).
+     *
+     * @throws TokenctlException NOT_FOUND, CONFLICT (already revoked) or POLICY
+     */
+    public Issued rotate(String idOrName, Duration lifetime) {
+        return store.transaction(() -> {
+            Token old = resolve(idOrName);
+            if (old.revokedAt() != null) {
+                throw TokenctlException.conflict("token " + old.id() + " (" + old.name()
+                        + ") is revoked and cannot be rotated (create a new token instead)");
+            }
+            Policy policy = store.policy();
+            requireEnabled(policy);
+            Expiry expiry = lifetime != null ? new Expiry.In(lifetime)
+                    : old.expiresAt() == null ? new Expiry.Never()
+                    : new Expiry.In(Duration.between(old.createdAt(), old.expiresAt()));
+            Instant now = session.now();
+            Instant expiresAt = expiresAt(expiry, policy, now);
+            String newId = format.newId();
+            store.revokeToken(old.id(), now, "rotated: replaced by " + newId);
+            Token token = new Token(newId, old.name(), old.description(), old.permissions(), now, expiresAt,
+                    old.ipFilter(), null, null, null, null, old.id());
+            String tokenString = insert(token);
+            session.audit("rotate", old.id(), "replaced by " + newId);
+            session.audit("create", newId, "rotated from " + old.id() + " expires=" + when(expiresAt));
+            return new Issued(token, tokenString);
+        });
+    }
+
+    /**
+     * Replaces a token's permissions, when the policy allows permission updates.
+     *
+     * @throws TokenctlException NOT_FOUND, CONFLICT (revoked), INVALID or POLICY
+     */
+    public Token updatePermissions(String idOrName, Set<Permission> permissions) {
+        if (permissions.isEmpty()) {
+            throw TokenctlException.invalid("no permission given (add --permission NAME)");
+        }
+        return store.transaction(() -> {
+            Token token = resolve(idOrName);
+            if (!store.policy().allowPermissionUpdates()) {
+                throw TokenctlException.policy("the policy does not allow changing a token's permissions"
+                        + " (an administrator can allow it with 'tokenctl policy set --allow-permission-updates true',"
+                        + " or rotate to a new token)");
+            }
+            if (token.revokedAt() != null) {
+                throw TokenctlException.conflict("token " + token.id() + " is revoked (its permissions cannot change)");
+            }
+            store.updatePermissions(token.id(), permissions);
+            session.audit("update", token.id(), "permissions: " + Permission.format(token.permissions()) + " -> "
+                    + Permission.format(permissions));
+            return token.withPermissions(permissions);
+        });
+    }
+
+    /**
+     * Checks a token string. Malformed strings and unknown ids are answered without writing
+     * anything; a valid use updates last-used at most once a minute, and a denied verify of an
+     * existing token is audited at most once a minute per token and reason.
+     *
+     * @param address the client address, or null when none was given
+     */
+    public Verification verify(String tokenString, IPAddress address, Set<Permission> required) {
+        TokenFormat.Parsed parsed;
+        try {
+            parsed = TokenFormat.parse(tokenString);
+        } catch (TokenFormat.FormatException e) {
+            return new Verification(e.problem() == TokenFormat.Problem.MALFORMED
+                    ? Verification.Reason.MALFORMED : Verification.Reason.BAD_CHECKSUM, null);
+        }
+        Optional<Store.Credential> credential = store.credential(parsed.id());
+        if (credential.isEmpty()) {
+            return new Verification(Verification.Reason.UNKNOWN, null);
+        }
+        Token token = credential.get().token();
+        if (!TokenFormat.digestsMatch(credential.get().digest(), TokenFormat.digest(parsed.secret()))) {
+            return denied(Verification.Reason.UNKNOWN, token, "secret does not match");
+        }
+        Instant now = session.now();
+        Policy policy = store.policy();
+        Verification.Reason reason = check(token, policy, now, address, required);
+        if (reason != Verification.Reason.VALID) {
+            return denied(reason, token, null);
+        }
+        if (token.lastUsedAt() == null || !now.isBefore(token.lastUsedAt().plus(RECORD_INTERVAL))) {
+            store.recordUse(token.id(), now, address == null ? null : address.toCanonicalString());
+        }
+        return new Verification(Verification.Reason.VALID, token);
+    }
+
+    /** Audit events, oldest first; {@code since} and {@code tokenId} may be null. */
+    public void audit(Duration since, String tokenId, Consumer<AuditEvent> sink) {
+        store.forEachAudit(since == null ? null : session.now().minus(since), tokenId, sink);
+    }
+
+    private Verification.Reason check(Token token, Policy policy, Instant now, IPAddress address,
+                                      Set<Permission> required) {
+        if (!policy.tokensEnabled()) {
+            return Verification.Reason.TOKENS_DISABLED;
+        }
+        switch (token.status(now)) {
+            case REVOKED:
+                return Verification.Reason.REVOKED;
+            case EXPIRED:
+                return Verification.Reason.EXPIRED;
+            default:
+                break;
+        }
+        String filterName = policy.enforcedIpFilter() != null ? policy.enforcedIpFilter() : token.ipFilter();
+        if (filterName != null) {
+            if (address == null) {
+                return Verification.Reason.IP_REQUIRED;
+            }
+            Optional<IpFilter> filter = store.ipFilter(filterName);
+            if (filter.isEmpty() || !filter.get().evaluate(address).allowed()) {
+                return Verification.Reason.IP_DENIED;
+            }
+        }
+        if (!token.permissions().containsAll(required)) {
+            return Verification.Reason.MISSING_PERMISSION;
+        }
+        return Verification.Reason.VALID;
+    }
+
+    private Verification denied(Verification.Reason reason, Token token, String note) {
+        String details = "reason=" + reason.label() + (note == null ? "" : " (" + note + ")");
+        store.transaction(() -> {
+            Optional<Instant> last = store.lastAudit(token.id(), "verify-denied", details);
+            if (last.isEmpty() || !session.now().isBefore(last.get().plus(RECORD_INTERVAL))) {
+                session.audit("verify-denied", token.id(), details);
+            }
+            return null;
+        });
+        return new Verification(reason, token);
+    }
+
+    private String insert(Token token) {
+        String tokenString = format.newToken(token.id());
+        try {
+            store.insertToken(token, TokenFormat.digest(TokenFormat.parse(tokenString).secret()));
+        } catch (TokenFormat.FormatException e) {
+            throw new IllegalStateException("a freshly made token does not parse", e);
+        }
+        return tokenString;
+    }
+
+    private static Instant expiresAt(Expiry expiry, Policy policy, Instant now) {
+        if (expiry instanceof Expiry.Unspecified) {
+            if (policy.defaultExpiry() == null) {
+                throw TokenctlException.invalid("no expiry given (choose one: --expires-in DURATION, --expires-at TIMESTAMP"
+                        + " or --no-expiry)");
+            }
+            expiry = new Expiry.In(policy.defaultExpiry());
+        }
+        Instant expiresAt;
+        if (expiry instanceof Expiry.In in) {
+            expiresAt = now.plus(in.lifetime());
+        } else if (expiry instanceof Expiry.At at) {
+            if (!at.instant().isAfter(now)) {
+                throw TokenctlException.invalid("expiry " + at.instant() + " is not in the future (give a later time)");
+            }
+            if (Duration.between(now, at.instant()).compareTo(Durations.MAX) > 0) {
+                throw TokenctlException.invalid("expiry " + at.instant() + " is more than " + Durations.format(Durations.MAX)
+                        + " away (use --no-expiry for a token that never expires)");
+            }
+            expiresAt = at.instant();
+        } else {
+            expiresAt = null;
+        }
+        Duration max = policy.maxExpiry();
+        if (max != null) {
+            if (expiresAt == null) {
+                throw TokenctlException.policy("tokens must expire: the policy maximum expiry is " + Durations.format(max)
+                        + " (use --expires-in " + Durations.format(max) + " or less)");
+            }
+            Duration lifetime = Duration.between(now, expiresAt);
+            if (lifetime.compareTo(max) > 0) {
+                throw TokenctlException.policy("expiry " + describe(lifetime) + " exceeds the policy maximum of "
+                        + Durations.format(max) + " (use --expires-in " + Durations.format(max) + " or less)");
+            }
+        }
+        return expiresAt;
+    }
+
+    private static String when(Instant expiresAt) {
+        return expiresAt == null ? "never" : expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
+    private static String describe(Duration lifetime) {
+        Duration whole = Duration.ofSeconds(lifetime.getSeconds());
+        return whole.isZero() ? lifetime.toString() : Durations.format(whole);
+    }
+
+    private static void requireEnabled(Policy policy) {
+        if (!policy.tokensEnabled()) {
+            throw TokenctlException.policy("system tokens are disabled by the security policy"
+                    + " (an administrator can enable them with 'tokenctl policy set --tokens-enabled true')");
+        }
+    }
+
+    private static void checkName(String name) {
+        Text.checkPrintable("name", name, 1, MAX_NAME);
+        if (!name.equals(name.strip())) {
+            throw TokenctlException.invalid("name '" + Text.quoteSafe(name) + "' starts or ends with whitespace (remove it)");
+        }
+        if (name.startsWith(TokenFormat.ID_PREFIX)) {
+            throw TokenctlException.invalid("name '" + Text.quoteSafe(name) + "' starts with '" + TokenFormat.ID_PREFIX
+                    + "', which is reserved for token ids (choose another name)");
+        }
+    }
+
+    static TokenctlException nameInUse(String name) {
+        return TokenctlException.conflict("a token named '" + Text.quoteSafe(name) + "' already exists"
+                + " (choose another name, or revoke or rotate the existing one)");
+    }
+
+    /** All statuses but revoked: what a listing shows by default. */
+    public static Set<Token.Status> unrevoked() {
+        return EnumSet.of(Token.Status.ACTIVE, Token.Status.EXPIRED);
+    }
+}

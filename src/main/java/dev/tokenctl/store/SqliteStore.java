@@ -1,0 +1,446 @@
+package dev.tokenctl.store;
+
+import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.IpFilter;
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Policy;
+import dev.tokenctl.core.Store;
+import dev.tokenctl.core.Token;
+import dev.tokenctl.core.TokenQuery;
+import dev.tokenctl.core.TokenctlException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The store in one SQLite file: WAL mode, foreign keys on, a busy timeout so that parallel
+ * invocations wait for each other, and write transactions that take the write lock up front
+ * ({@code BEGIN IMMEDIATE}) so two writers never deadlock on a lock upgrade.
+ */
+public final class SqliteStore implements Store {
+    private static final String TOKEN_COLUMNS = "id, name, description, permissions, created_at, expires_at, ip_filter,"
+            + " revoked_at, revoke_reason, last_used_at, last_used_address, rotated_from";
+
+    private final Connection connection;
+    private final String location;
+    private final Duration busyTimeout;
+    private int depth;
+
+    private SqliteStore(Connection connection, String location, Duration busyTimeout) {
+        this.connection = connection;
+        this.location = location;
+        this.busyTimeout = busyTimeout;
+    }
+
+    /**
+     * Opens the store at {@code path}, creating its directory (0700) and file (0600) when they do
+     * not exist, and brings its schema up to date in one transaction.
+     *
+     * @throws TokenctlException STORAGE when it cannot be opened, is not a store, or is newer
+     */
+    public static SqliteStore open(Path path, Duration busyTimeout) {
+        String location = path.toString();
+        create(path);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout((int) busyTimeout.toMillis());
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        Connection connection = null;
+        try {
+            connection = config.createConnection("jdbc:sqlite:" + location);
+            SqliteStore store = new SqliteStore(connection, location, busyTimeout);
+            Migrations.apply(store);
+            return store;
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw failure(e, location, busyTimeout);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private static void create(Path path) {
+        try {
+            Path dir = path.toAbsolutePath().getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+            if (!Files.exists(path)) {
+                try {
+                    Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (FileAlreadyExistsException raced) {
+                    // Another process created it first; it made it 0600 too.
+                }
+            }
+        } catch (AccessDeniedException e) {
+            throw new TokenctlException(TokenctlException.Kind.STORAGE, "cannot create the store at " + path
+                    + ": permission denied on " + e.getFile() + " (choose a writable location with --db or TOKENCTL_DB)", e);
+        } catch (IOException e) {
+            throw new TokenctlException(TokenctlException.Kind.STORAGE, "cannot create the store at " + path + ": " + e
+                    + " (choose a writable location with --db or TOKENCTL_DB)", e);
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    String location() {
+        return location;
+    }
+
+    @Override
+    public <T> T transaction(Supplier<T> work) {
+        if (depth > 0) {
+            return work.get();
+        }
+        boolean committed = false;
+        try {
+            connection.setAutoCommit(false);
+            depth = 1;
+            T result = work.get();
+            connection.commit();
+            committed = true;
+            return result;
+        } catch (SQLException e) {
+            throw failure(e);
+        } finally {
+            depth = 0;
+            try {
+                if (!committed && !connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                if (committed) {
+                    throw failure(e);
+                }
+                // Already failing; the first error is the one to report.
+            }
+        }
+    }
+
+    @Override
+    public void insertToken(Token token, byte[] digest) {
+        update("INSERT INTO tokens (" + TOKEN_COLUMNS + ", secret_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                token.id(), token.name(), token.description(), Permission.format(token.permissions()),
+                token.createdAt(), token.expiresAt(), token.ipFilter(), token.revokedAt(), token.revokeReason(),
+                token.lastUsedAt(), token.lastUsedAddress(), token.rotatedFrom(), digest);
+    }
+
+    @Override
+    public Optional<Token> token(String id) {
+        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = ?", SqliteStore::token, id);
+    }
+
+    @Override
+    public Optional<Token> tokenByName(String name) {
+        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE name = ?"
+                + " ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1", SqliteStore::token, name);
+    }
+
+    @Override
+    public boolean activeNameExists(String name) {
+        return first("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", rs -> true, name).isPresent();
+    }
+
+    @Override
+    public Optional<Credential> credential(String id) {
+        return first("SELECT " + TOKEN_COLUMNS + ", secret_sha256 FROM tokens WHERE id = ?",
+                rs -> new Credential(token(rs), rs.getBytes("secret_sha256")), id);
+    }
+
+    @Override
+    public void forEachToken(TokenQuery query, Consumer<Token> sink) {
+        StringJoiner statuses = new StringJoiner(" OR ", "(", ")");
+        List<Object> args = new ArrayList<>();
+        long now = query.now().toEpochMilli();
+        for (Token.Status status : query.statuses()) {
+            switch (status) {
+                case ACTIVE -> {
+                    statuses.add("(revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))");
+                    args.add(now);
+                }
+                case EXPIRED -> {
+                    statuses.add("(revoked_at IS NULL AND expires_at <= ?)");
+                    args.add(now);
+                }
+                case REVOKED -> statuses.add("revoked_at IS NOT NULL");
+            }
+        }
+        String sql = "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE " + (query.statuses().isEmpty() ? "0" : statuses);
+        if (query.expiringBefore() != null) {
+            sql += " AND expires_at <= ?";
+            args.add(query.expiringBefore().toEpochMilli());
+        }
+        each(sql + " ORDER BY created_at, id", rs -> sink.accept(token(rs)), args.toArray());
+    }
+
+    @Override
+    public void revokeToken(String id, Instant at, String reason) {
+        update("UPDATE tokens SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL", at, reason, id);
+    }
+
+    @Override
+    public void updatePermissions(String id, Set<Permission> permissions) {
+        update("UPDATE tokens SET permissions = ? WHERE id = ?", Permission.format(permissions), id);
+    }
+
+    @Override
+    public void updateExpiry(String id, Instant expiresAt) {
+        update("UPDATE tokens SET expires_at = ? WHERE id = ?", expiresAt, id);
+    }
+
+    @Override
+    public void recordUse(String id, Instant at, String address) {
+        update("UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?", at, address, id);
+    }
+
+    @Override
+    public void audit(AuditEvent event) {
+        update("INSERT INTO audit (at, actor, action, token_id, details) VALUES (?,?,?,?,?)",
+                event.at(), event.actor(), event.action(), event.tokenId(), event.details());
+    }
+
+    @Override
+    public void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink) {
+        each("SELECT at, actor, action, token_id, details FROM audit WHERE at >= ? AND (? IS NULL OR token_id = ?)"
+                        + " ORDER BY at, seq",
+                rs -> sink.accept(new AuditEvent(instant(rs, "at"), rs.getString("actor"), rs.getString("action"),
+                        rs.getString("token_id"), rs.getString("details"))),
+                since == null ? Instant.EPOCH : since, tokenId, tokenId);
+    }
+
+    @Override
+    public Optional<Instant> lastAudit(String tokenId, String action, String details) {
+        return first("SELECT max(at) AS at FROM audit WHERE token_id = ? AND action = ? AND details = ?",
+                rs -> instant(rs, "at"), tokenId, action, details);
+    }
+
+    @Override
+    public Policy policy() {
+        return first("SELECT tokens_enabled, max_expiry_seconds, default_expiry_seconds, enforced_ip_filter,"
+                + " allow_permission_updates FROM policy WHERE id = 1", rs -> new Policy(
+                rs.getBoolean("tokens_enabled"), duration(rs, "max_expiry_seconds"),
+                duration(rs, "default_expiry_seconds"), rs.getString("enforced_ip_filter"),
+                rs.getBoolean("allow_permission_updates")))
+                .orElse(Policy.DEFAULT);
+    }
+
+    @Override
+    public void savePolicy(Policy policy) {
+        update("UPDATE policy SET tokens_enabled = ?, max_expiry_seconds = ?, default_expiry_seconds = ?,"
+                        + " enforced_ip_filter = ?, allow_permission_updates = ? WHERE id = 1",
+                policy.tokensEnabled(), seconds(policy.maxExpiry()), seconds(policy.defaultExpiry()),
+                policy.enforcedIpFilter(), policy.allowPermissionUpdates());
+    }
+
+    @Override
+    public Optional<IpFilter> ipFilter(String name) {
+        return first("SELECT name, rules, created_at, updated_at FROM ip_filters WHERE name = ?",
+                SqliteStore::ipFilter, name);
+    }
+
+    @Override
+    public List<IpFilter> ipFilters() {
+        List<IpFilter> filters = new ArrayList<>();
+        each("SELECT name, rules, created_at, updated_at FROM ip_filters ORDER BY name",
+                rs -> filters.add(ipFilter(rs)));
+        return filters;
+    }
+
+    @Override
+    public void insertIpFilter(IpFilter filter) {
+        update("INSERT INTO ip_filters (name, rules, created_at, updated_at) VALUES (?,?,?,?)",
+                filter.name(), filter.text(), filter.createdAt(), filter.updatedAt());
+    }
+
+    @Override
+    public void updateIpFilter(IpFilter filter) {
+        update("UPDATE ip_filters SET rules = ?, updated_at = ? WHERE name = ?", filter.text(), filter.updatedAt(),
+                filter.name());
+    }
+
+    @Override
+    public void deleteIpFilter(String name) {
+        update("DELETE FROM ip_filters WHERE name = ?", name);
+    }
+
+    @Override
+    public List<String> activeTokensUsingFilter(String name) {
+        List<String> names = new ArrayList<>();
+        each("SELECT name FROM tokens WHERE ip_filter = ? AND revoked_at IS NULL ORDER BY name",
+                rs -> names.add(rs.getString(1)), name);
+        return names;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(connection);
+    }
+
+    // --- plumbing ---
+
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    int update(String sql, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args)) {
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    <T> Optional<T> first(String sql, RowReader<T> reader, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args); ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(reader.read(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    void each(String sql, RowHandler handler, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args); ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                handler.handle(rs);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                Object arg = args[i];
+                if (arg == null) {
+                    statement.setNull(i + 1, Types.NULL);
+                } else if (arg instanceof Instant instant) {
+                    statement.setLong(i + 1, instant.toEpochMilli());
+                } else if (arg instanceof Boolean bool) {
+                    statement.setInt(i + 1, bool ? 1 : 0);
+                } else {
+                    statement.setObject(i + 1, arg);
+                }
+            }
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    private static Token token(ResultSet rs) throws SQLException {
+        String permissions = rs.getString("permissions");
+        return new Token(rs.getString("id"), rs.getString("name"), rs.getString("description"),
+                permissions.isEmpty() ? Set.of() : Set.copyOf(Permission.parseList(permissions)),
+                instant(rs, "created_at"), instant(rs, "expires_at"), rs.getString("ip_filter"),
+                instant(rs, "revoked_at"), rs.getString("revoke_reason"), instant(rs, "last_used_at"),
+                rs.getString("last_used_address"), rs.getString("rotated_from"));
+    }
+
+    private static IpFilter ipFilter(ResultSet rs) throws SQLException {
+        String text = rs.getString("rules");
+        return new IpFilter(rs.getString("name"), text, IpFilter.parse(text).rules(), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static Duration duration(ResultSet rs, String column) throws SQLException {
+        long seconds = rs.getLong(column);
+        return rs.wasNull() ? null : Duration.ofSeconds(seconds);
+    }
+
+    private static Long seconds(Duration duration) {
+        return duration == null ? null : duration.getSeconds();
+    }
+
+    TokenctlException failure(SQLException e) {
+        return failure(e, location, busyTimeout);
+    }
+
+    /** Turns a driver error into one a person can act on; a duplicate name is a conflict. */
+    static TokenctlException failure(SQLException e, String location, Duration busyTimeout) {
+        SQLiteErrorCode code = e instanceof SQLiteException sqlite ? sqlite.getResultCode() : null;
+        String message;
+        TokenctlException.Kind kind = TokenctlException.Kind.STORAGE;
+        if (code == null) {
+            message = "store " + location + " failed: " + e.getMessage() + " (run with --verbose for details)";
+        } else if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE && String.valueOf(e.getMessage()).contains("tokens.name")) {
+            kind = TokenctlException.Kind.CONFLICT;
+            message = "a token of that name already exists (choose another name, or revoke or rotate the existing one)";
+        } else if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE && String.valueOf(e.getMessage()).contains("ip_filters.name")) {
+            kind = TokenctlException.Kind.CONFLICT;
+            message = "an IP filter of that name already exists (choose another name, or use 'tokenctl ipfilter update')";
+        } else {
+            message = switch (code.code & 0xff) {
+                case 5, 6 -> "store " + location + " is locked by another process; gave up after "
+                        + busyTimeout.toMillis() / 1000.0 + "s (try again when it is done)";
+                case 26 -> "store " + location + " is not a tokenctl store: the file is not an SQLite database"
+                        + " (point --db at the right file)";
+                case 11 -> "store " + location + " is corrupt (restore it from a backup)";
+                case 8 -> "store " + location + " is read-only (check the permissions of the file and its directory)";
+                case 13 -> "store " + location + ": the disk is full (free some space and try again)";
+                case 14 -> "cannot open the store " + location + " (check that the path and its directory exist and are accessible)";
+                case 10 -> "store " + location + ": disk I/O error (check the disk and the file's permissions)";
+                case 23 -> "store " + location + ": access denied (check the permissions of the file and its directory)";
+                default -> "store " + location + " failed: " + code.name() + " (run with --verbose for details)";
+            };
+        }
+        return new TokenctlException(kind, message, e);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Nothing more can be done about a failing close.
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tokenctl.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DurationsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "30m, PT30M", "12h, PT12H", "7d, PT168H", "2w, PT336H", "1d12h, PT36H", "1w2d3h4m5s, PT219H4M5S",
+        "90s, PT1M30S", "PT30M, PT30M", "P7D, PT168H", "P1DT12H, PT36H", "P2W, PT336H", "pt1m, PT1M",
+        "36500d, PT876000H"
+    })
+    void acceptsCompactAndIsoForms(String text, String expected) {
+        assertThat(Durations.parse(text)).isEqualTo(Duration.parse(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "0d", "0m0s", "PT0S", "-5d", "-PT5M", "30", "7", "3M", "1mo", "2y", "1month", "P1M", "P1Y",
+        "P1Y2D", "5x", "5 d", " 5d", "5d ", "1d1d", "12h1d", "99999999999d", "36501d", "9223372036854775807s",
+        "P", "PT", "P1DT", "d", "1.5h", "PT0.5S", "５d", "1d\n", "1\u0000d", "+5d"})
+    void refusesWithAMessageSayingWhatIsAccepted(String text) {
+        assertThatThrownBy(() -> Durations.parse(text))
+                .isInstanceOfSatisfying(TokenctlException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(TokenctlException.Kind.INVALID);
+                    assertThat(e.getMessage()).doesNotContain("\n").contains("(");
+                });
+    }
+
+    @Test
+    void namesTheAmbiguousUnit() {
+        assertThatThrownBy(() -> Durations.parse("3M")).hasMessageContaining("ambiguous unit 'M'")
+                .hasMessageContaining("7d");
+        assertThatThrownBy(() -> Durations.parse("P1M")).hasMessageContaining("PT1M a minute");
+        assertThatThrownBy(() -> Durations.parse("30")).hasMessageContaining("has no unit");
+    }
+
+    @Test
+    void formatsLargestUnitFirstAndRoundTrips() {
+        assertThat(Durations.format(Duration.ofDays(30))).isEqualTo("30d");
+        assertThat(Durations.format(Duration.ofHours(36))).isEqualTo("1d12h");
+        assertThat(Durations.format(Duration.ofSeconds(3661))).isEqualTo("1h1m1s");
+        Random random = new Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            Duration d = Duration.ofSeconds(1 + (long) (random.nextDouble() * Durations.MAX.getSeconds()));
+            assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
+        }
+    }
+}
