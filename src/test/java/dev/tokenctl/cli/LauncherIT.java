@@ -1,0 +1,85 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the built launcher, target/tokenctl, as a user's shell would. */
+class LauncherIT {
+    static final Path LAUNCHER = Path.of(System.getProperty("tokenctl.launcher", "target/tokenctl")).toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    static Run run(Path launcher, Path cwd, Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile("out", ".txt");
+        Path err = Files.createTempFile("err", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process process = builder.start();
+        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Run run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return run;
+    }
+
+    @Test
+    void worksFromAnyDirectoryAndThroughASymlinkPassingExitCodes() throws Exception {
+        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
+        Run created = run(LAUNCHER, dir, env, "", "token", "create", "--name", "it", "--permission", "ReadHealthCheck",
+                "--expires-in", "1h");
+        assertThat(created.code()).as(created.toString()).isZero();
+        String token = created.out().strip();
+        assertThat(token).startsWith("tctl_");
+
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("tokenctl"), LAUNCHER);
+        Run verified = run(link, Path.of("/"), env, token + "\n", "token", "verify");
+        assertThat(verified.code()).as(verified.toString()).isZero();
+        assertThat(verified.out()).startsWith("valid tctl_");
+
+        Run denied = run(link, dir, env, "garbage\n", "token", "verify");
+        assertThat(denied.code()).isEqualTo(1);
+        assertThat(denied.err()).isEqualTo("denied: malformed\n");
+
+        Run notFound = run(LAUNCHER, dir, env, "", "token", "show", "nope");
+        assertThat(notFound.code()).isEqualTo(3);
+        Run usage = run(LAUNCHER, dir, env, "", "token", "create", "--name", "x y", "--permission", "ReadHealthCheck");
+        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.err()).startsWith("tokenctl: error: ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void argumentsWithSpacesAndQuotesPassThroughUnchanged() throws Exception {
+        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
+        String name = "it's a \"quoted\" $name *";
+        Run created = run(LAUNCHER, dir, env, "", "token", "create", "--name", name, "--permission", "ReadHealthCheck",
+                "--no-expiry", "-o", "json");
+        assertThat(created.code()).as(created.toString()).isZero();
+        assertThat(created.out()).contains("it's a \\\"quoted\\\" $name *");
+    }
+}
