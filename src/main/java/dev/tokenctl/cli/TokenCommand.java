@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** The token commands. */
 @Command(name = "token", description = "Create, list, show, verify, rotate, update and revoke tokens.",
         subcommands = {TokenCreateCommand.class, TokenListCommand.class, TokenShowCommand.class,
-                TokenVerifyCommand.class, TokenRotateCommand.class, TokenRevokeCommand.class})
+                TokenVerifyCommand.class, TokenRotateCommand.class, TokenUpdateCommand.class, TokenRevokeCommand.class})
 final class TokenCommand {
 }

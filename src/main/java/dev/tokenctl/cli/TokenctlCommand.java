@@ -1,5 +1,7 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.core.IpFilterService;
+import dev.tokenctl.core.PolicyService;
 import dev.tokenctl.core.Session;
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.TokenFormat;
@@ -16,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tokenctl", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class, sortOptions = false, usageHelpAutoWidth = true,
         description = "Administer system API tokens on a local store: create, list, verify, rotate and revoke them.",
-        subcommands = {TokenCommand.class, PermissionsCommand.class, AuditCommand.class})
+        subcommands = {TokenCommand.class, PolicyCommand.class, IpFilterCommand.class, PermissionsCommand.class,
+                AuditCommand.class})
 public final class TokenctlCommand {
     /** Default wait for a store locked by another process. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
@@ -53,6 +56,14 @@ public final class TokenctlCommand {
 
     TokenService tokens() {
         return new TokenService(session(), new TokenFormat(new SecureRandom()));
+    }
+
+    PolicyService policies() {
+        return new PolicyService(session());
+    }
+
+    IpFilterService ipFilters() {
+        return new IpFilterService(session());
     }
 
     Path storePath() {

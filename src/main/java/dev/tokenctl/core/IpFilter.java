@@ -126,6 +126,14 @@ public record IpFilter(String name, String text, List<Rule> rules, Instant creat
             throw TokenctlException.invalid("invalid address or range on " + where
                     + " (use all, an IPv4 or IPv6 address, or a CIDR range such as 10.0.0.0/8 or fd00::/8; no hostnames)");
         }
+        if (address.isIPv6() && address.toIPv6().isIPv4Mapped()
+                && (!address.isPrefixed() || address.getNetworkPrefixLength() >= 96)) {
+            // Mapped clients are matched as IPv4, so a mapped range is stored as the IPv4 range it means.
+            int prefix = address.isPrefixed() ? address.getNetworkPrefixLength() - 96 : 32;
+            IPAddress v4 = address.toIPv6().getEmbeddedIPv4Address().setPrefixLength(prefix, false);
+            notices.add("line " + lineNo + ": " + words[1] + " is IPv4-mapped; stored as " + format(v4.toPrefixBlock()));
+            address = v4;
+        }
         if (address.isPrefixed() && !address.isPrefixBlock()) {
             IPAddress network = address.toPrefixBlock();
             notices.add("line " + lineNo + ": " + words[1] + " has host bits set; stored as " + format(network));
@@ -155,10 +163,12 @@ public record IpFilter(String name, String text, List<Rule> rules, Instant creat
         return address;
     }
 
-    private static String format(IPAddress range) {
+    /** An address or range as shown: compressed, IPv4-mapped addresses in mixed notation. */
+    public static String format(IPAddress range) {
         IPAddress lower = range.getLower().withoutPrefixLength();
         Integer prefix = range.getNetworkPrefixLength();
-        String base = lower.toCompressedString();
+        String base = lower.isIPv6() && lower.toIPv6().isIPv4Mapped() ? lower.toIPv6().toMixedString()
+                : lower.toCompressedString();
         return prefix == null || prefix == range.getBitCount() ? base : base + "/" + prefix;
     }
 }

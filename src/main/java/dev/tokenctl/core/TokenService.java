@@ -225,7 +225,7 @@ public final class TokenService {
             return denied(reason, token, null);
         }
         if (token.lastUsedAt() == null || !now.isBefore(token.lastUsedAt().plus(RECORD_INTERVAL))) {
-            store.recordUse(token.id(), now, address == null ? null : address.toCanonicalString());
+            store.recordUse(token.id(), now, address == null ? null : IpFilter.format(address));
         }
         return new Verification(Verification.Reason.VALID, token);
     }

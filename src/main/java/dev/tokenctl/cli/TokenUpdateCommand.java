@@ -1,0 +1,32 @@
+package dev.tokenctl.cli;
+
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Token;
+import java.util.EnumSet;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "update", description = "Replace a token's permissions, when the security policy allows it.")
+final class TokenUpdateCommand extends BaseCommand {
+    @Parameters(paramLabel = "ID|NAME", description = "The token to change.")
+    String token;
+
+    @Option(names = "--permission", required = true, split = ",", paramLabel = "PERM",
+            converter = Converters.PermissionConverter.class, completionCandidates = Converters.PermissionNames.class,
+            description = "The new permission set; repeat or separate with commas.")
+    List<Permission> permissions;
+
+    @Override
+    ExitCode run() {
+        Token updated = root().tokens().updatePermissions(token, EnumSet.copyOf(permissions));
+        Output output = output();
+        if (output.isText()) {
+            TokenShowCommand.print(output, updated, root().context.clock().instant());
+        } else {
+            output.value(Views.token(updated, root().context.clock().instant()));
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,233 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PolicyCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    CliRunner cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new CliRunner(dir);
+    }
+
+    private CliRunner.Result ok(String... args) {
+        CliRunner.Result r = cli.run(args);
+        assertThat(r.code()).as(r.toString()).isZero();
+        return r;
+    }
+
+    private JsonNode json(String... args) throws Exception {
+        return JSON.readTree(ok(args).out());
+    }
+
+    @Test
+    void aNewStoreHasTheDefaultPolicy() throws Exception {
+        assertThat(ok("policy", "show").out()).isEqualTo("""
+                tokens-enabled:           true
+                max-expiry:               none
+                default-expiry:           none
+                enforced-ip-filter:       none
+                allow-permission-updates: false
+                """);
+        assertThat(ok("policy", "show", "-o", "yaml").out()).isEqualTo("""
+                tokens_enabled: true
+                max_expiry: null
+                default_expiry: null
+                enforced_ip_filter: null
+                allow_permission_updates: false
+                """);
+    }
+
+    @Test
+    void maxExpiryRefusesLongerOrMissingExpiryNamingTheLimit() {
+        ok("policy", "set", "--max-expiry", "30d");
+        CliRunner.Result tooLong = cli.run("token", "create", "--name", "a", "--permission", "ReadHealthCheck",
+                "--expires-in", "90d");
+        assertThat(tooLong.code()).isEqualTo(5);
+        assertThat(tooLong.err()).isEqualTo("tokenctl: error: expiry 90d exceeds the policy maximum of 30d"
+                + " (use --expires-in 30d or less)\n");
+        CliRunner.Result never = cli.run("token", "create", "--name", "a", "--permission", "ReadHealthCheck", "--no-expiry");
+        assertThat(never.code()).isEqualTo(5);
+        assertThat(never.err()).contains("tokens must expire", "30d");
+        CliRunner.Result at = cli.run("token", "create", "--name", "a", "--permission", "ReadHealthCheck",
+                "--expires-at", "2027-06-01");
+        assertThat(at.code()).isEqualTo(5);
+        ok("token", "create", "--name", "a", "--permission", "ReadHealthCheck", "--expires-in", "30d");
+        CliRunner.Result rotate = cli.run("token", "rotate", "a", "--expires-in", "31d");
+        assertThat(rotate.code()).isEqualTo(5);
+        assertThat(rotate.err()).contains("exceeds the policy maximum of 30d");
+        ok("token", "rotate", "a");
+    }
+
+    @Test
+    void defaultExpiryIsUsedWhenCreateGivesNoneAndMustNotExceedTheMaximum() throws Exception {
+        ok("policy", "set", "--default-expiry", "7d");
+        JsonNode created = json("token", "create", "--name", "a", "--permission", "ReadHealthCheck", "-o", "json");
+        assertThat(created.get("metadata").get("expires_at").asText()).isEqualTo("2026-12-06T10:00:00Z");
+        CliRunner.Result inconsistent = cli.run("policy", "set", "--max-expiry", "1d");
+        assertThat(inconsistent.code()).isEqualTo(2);
+        assertThat(inconsistent.err()).contains("default-expiry 7d exceeds max-expiry 1d");
+        assertThat(ok("policy", "show").out()).contains("max-expiry:               none");
+        ok("policy", "set", "--default-expiry", "none");
+        assertThat(cli.run("token", "create", "--name", "b", "--permission", "ReadHealthCheck").code()).isEqualTo(2);
+    }
+
+    @Test
+    void loweringMaxExpiryNeedsYesAndCutsBackLongerLivedTokens() throws Exception {
+        cli.create("long", "--permission", "ReadHealthCheck", "--expires-in", "90d");
+        cli.create("forever", "--permission", "ReadHealthCheck", "--no-expiry");
+        cli.create("short", "--permission", "ReadHealthCheck", "--expires-in", "1d");
+        byte[] before = cli.storeBytes();
+
+        CliRunner.Result refused = cli.run("policy", "set", "--max-expiry", "30d");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("long", "forever", "cut-expiry", "would affect 2 existing token(s)", "--yes")
+                .doesNotContain("short");
+        assertThat(cli.storeBytes()).isEqualTo(before);
+
+        JsonNode dry = json("policy", "set", "--max-expiry", "30d", "--dry-run", "-o", "json");
+        assertThat(dry.get("after").get("max_expiry").asText()).isEqualTo("30d");
+        assertThat(dry.get("effects")).hasSize(2);
+        assertThat(dry.get("effects").get(1).get("new_expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
+        assertThat(ok("policy", "set", "--max-expiry", "30d", "--dry-run").out()).contains("Would change: max-expiry: none -> 30d");
+        assertThat(cli.storeBytes()).isEqualTo(before);
+
+        ok("policy", "set", "--max-expiry", "30d", "--yes");
+        assertThat(json("token", "show", "long", "-o", "json").get("expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
+        assertThat(json("token", "show", "forever", "-o", "json").get("expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
+        assertThat(json("token", "show", "short", "-o", "json").get("expires_at").asText()).isEqualTo("2026-11-30T10:00:00Z");
+        assertThat(ok("audit", "list").out()).contains("max-expiry: none -> 30d", "expiry-cut");
+    }
+
+    @Test
+    void turningTokensOffRevokesActiveTokensAndBlocksCreateAndVerify() throws Exception {
+        String token = cli.create("a");
+        CliRunner.Result refused = cli.run("policy", "set", "--tokens-enabled", "false");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("revoke", "a");
+        assertThat(cli.runWithInput(token, "token", "verify").code()).isZero();
+
+        ok("policy", "set", "--tokens-enabled", "false", "--yes");
+        assertThat(cli.run("token", "show", "a").out()).contains("revoked", "security policy");
+        CliRunner.Result create = cli.run("token", "create", "--name", "b", "--permission", "ReadHealthCheck", "--no-expiry");
+        assertThat(create.code()).isEqualTo(5);
+        assertThat(create.err()).contains("disabled by the security policy");
+        CliRunner.Result verify = cli.runWithInput(token, "token", "verify");
+        assertThat(verify.err()).isEqualTo("denied: tokens-disabled\n");
+        assertThat(cli.run("token", "rotate", "a").code()).isEqualTo(4);
+
+        ok("policy", "set", "--tokens-enabled", "true");
+        cli.create("b");
+    }
+
+    @Test
+    void permissionUpdatesFollowThePolicy() throws Exception {
+        String token = cli.create("a");
+        CliRunner.Result refused = cli.run("token", "update", "a", "--permission", "ManageCluster");
+        assertThat(refused.code()).isEqualTo(5);
+        assertThat(refused.err()).contains("does not allow changing a token's permissions");
+        ok("policy", "set", "--allow-permission-updates", "true");
+        JsonNode updated = json("token", "update", "a", "--permission", "ManageCluster,ViewOrganizations", "-o", "json");
+        assertThat(updated.get("permissions").toString()).isEqualTo("[\"ViewOrganizations\",\"ManageCluster\"]");
+        assertThat(cli.runWithInput(token, "token", "verify", "--require", "ManageCluster").code()).isZero();
+        assertThat(cli.runWithInput(token, "token", "verify", "--require", "ReadHealthCheck").err())
+                .isEqualTo("denied: missing-permission\n");
+        assertThat(ok("audit", "list").out()).contains("permissions: ReadHealthCheck -> ViewOrganizations,ManageCluster",
+                "allow-permission-updates: false -> true");
+    }
+
+    @Test
+    void enforcedFilterAppliesToEveryTokenAndRefusesAnotherFilter() throws Exception {
+        ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        ok("ipfilter", "add", "lab", "--rule", "allow 192.0.2.0/24");
+        String token = cli.create("a");
+        String bound = cli.create("b", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "lab");
+        assertThat(cli.runWithInput(bound, "token", "verify", "--ip", "192.0.2.1").code()).isZero();
+
+        ok("policy", "set", "--enforce-ip-filter", "office");
+        assertThat(cli.runWithInput(token, "token", "verify").err()).isEqualTo("denied: ip-required\n");
+        assertThat(cli.runWithInput(token, "token", "verify", "--ip", "10.1.1.1").code()).isZero();
+        assertThat(cli.runWithInput(bound, "token", "verify", "--ip", "192.0.2.1").err()).isEqualTo("denied: ip-denied\n");
+        CliRunner.Result other = cli.run("token", "create", "--name", "c", "--permission", "ReadHealthCheck", "--no-expiry",
+                "--ip-filter", "lab");
+        assertThat(other.code()).isEqualTo(5);
+        assertThat(other.err()).contains("the policy enforces 'office'");
+        assertThat(cli.run("policy", "set", "--enforce-ip-filter", "nope").code()).isEqualTo(3);
+        ok("policy", "set", "--enforce-ip-filter", "none");
+        assertThat(cli.runWithInput(token, "token", "verify").code()).isZero();
+    }
+
+    @Test
+    void policyExportedAsYamlOrJsonRoundTripsUnchanged() throws Exception {
+        ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        ok("policy", "set", "--max-expiry", "30d", "--default-expiry", "1d12h", "--enforce-ip-filter", "office",
+                "--allow-permission-updates", "true");
+        for (String format : new String[] {"yaml", "json"}) {
+            String exported = ok("policy", "show", "-o", format).out();
+            Path file = dir.resolve("policy." + format);
+            Files.writeString(file, exported);
+            ok("policy", "set", "--max-expiry", "none", "--default-expiry", "none", "--enforce-ip-filter", "none",
+                    "--allow-permission-updates", "false", "--tokens-enabled", "false");
+            ok("policy", "set", "--file", file.toString());
+            assertThat(ok("policy", "show", "-o", format).out()).isEqualTo(exported);
+        }
+        assertThat(cli.runWithInput("max_expiry: 7d\n", "policy", "set", "--file", "-").code()).isZero();
+        assertThat(ok("policy", "show").out()).contains("max-expiry:               7d", "default-expiry:           1d12h");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "max_expiry: 30d\nmax_expiry: 7d\n", "maximum_expiry: 30d\n", "tokens_enabled: yes please\n",
+        "tokens_enabled: \"true\"\n", "max_expiry: 30\n", "max_expiry: 3M\n", "max_expiry: [1d]\n",
+        "- a\n- b\n", "just text\n", "{\"max_expiry\": \"30d\", \"max_expiry\": \"7d\"}", "{not json",
+        "a: &a [x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c]\n",
+        "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", "enforced_ip_filter: 5\n", "\u0000\u0001binary", ""
+    })
+    void badPolicyFilesAreRefusedNamingTheProblemAndChangeNothing(String content) throws Exception {
+        cli.create("seed");
+        byte[] before = cli.storeBytes();
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, content);
+        CliRunner.Result r = cli.run("policy", "set", "--file", file.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).startsWith("tokenctl: error: ").hasLineCount(1).doesNotContain("\tat ");
+        assertThat(cli.storeBytes()).isEqualTo(before);
+    }
+
+    @Test
+    void badPolicyFileMessagesNameTheKey() throws Exception {
+        Path file = dir.resolve("p.yaml");
+        Files.writeString(file, "maximum_expiry: 30d\n");
+        assertThat(cli.run("policy", "set", "--file", file.toString()).err()).contains("unknown key 'maximum_expiry'");
+        Files.writeString(file, "tokens_enabled: 1\n");
+        assertThat(cli.run("policy", "set", "--file", file.toString()).err()).contains("'tokens_enabled' must be true or false");
+        Files.writeString(file, "default_expiry: 0d\n");
+        assertThat(cli.run("policy", "set", "--file", file.toString()).err()).contains("'default_expiry'", "zero");
+    }
+
+    @Test
+    void policyChangesAreAuditedWithOldAndNewValues() {
+        ok("policy", "set", "--max-expiry", "30d", "--allow-permission-updates", "true");
+        cli.clock.advance(Duration.ofMinutes(1));
+        ok("policy", "set", "--max-expiry", "7d");
+        assertThat(ok("audit", "list").out()).contains("max-expiry: none -> 30d; allow-permission-updates: false -> true",
+                "max-expiry: 30d -> 7d");
+        assertThat(cli.run("policy", "set").code()).isEqualTo(2);
+        assertThat(cli.run("policy", "set", "--tokens-enabled", "maybe").code()).isEqualTo(2);
+    }
+}
