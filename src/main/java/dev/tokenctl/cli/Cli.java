@@ -1,5 +1,6 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ public final class Cli {
 
     public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err) {
         TokenctlCommand root = new TokenctlCommand(context);
+        root.err = err;
         CommandLine commandLine = new CommandLine(root);
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -34,7 +36,8 @@ public final class Cli {
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("tokenctl: error: " + e.getMessage());
+        // picocli quotes the offending argument: escape control characters and cut a huge one short.
+        err.println("tokenctl: error: " + Text.quoteSafe(String.valueOf(e.getMessage()), 400));
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();

@@ -9,7 +9,10 @@ import inet.ipaddr.IPAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -44,10 +47,20 @@ final class Converters {
         }
     }
 
-    static final class PermissionConverter implements ITypeConverter<Permission> {
+    /** One {@code --permission} or {@code --require} value: names separated by commas. */
+    record Permissions(Set<Permission> set) {
+        static Set<Permission> union(List<Permissions> values) {
+            Set<Permission> all = EnumSet.noneOf(Permission.class);
+            values.forEach(v -> all.addAll(v.set()));
+            return all;
+        }
+    }
+
+    /** Parses the value whole, so an empty name (as in {@code A,,B} or {@code A,}) is refused. */
+    static final class PermissionsConverter implements ITypeConverter<Permissions> {
         @Override
-        public Permission convert(String value) {
-            return Converters.convert(value.strip(), Permission::parse);
+        public Permissions convert(String value) {
+            return new Permissions(Converters.convert(value, Permission::parseList));
         }
     }
 

@@ -24,10 +24,10 @@ final class TokenCreateCommand extends BaseCommand {
             description = "Name of the token: 1-253 printable characters, unique among tokens that are not revoked.")
     String name;
 
-    @Option(names = "--permission", required = true, split = ",", paramLabel = "PERM",
-            converter = Converters.PermissionConverter.class, completionCandidates = Converters.PermissionNames.class,
+    @Option(names = "--permission", required = true, paramLabel = "PERM",
+            converter = Converters.PermissionsConverter.class, completionCandidates = Converters.PermissionNames.class,
             description = "Permission to grant, case-insensitive; repeat or separate with commas. One of: ${COMPLETION-CANDIDATES}.")
-    List<Permission> permissions;
+    List<Converters.Permissions> permissions;
 
     @ArgGroup(exclusive = true)
     ExpiryOptions expiry;
@@ -63,7 +63,7 @@ final class TokenCreateCommand extends BaseCommand {
     @Override
     ExitCode run() throws Exception {
         Expiry requested = expiry == null ? new Expiry.Unspecified() : expiry.toExpiry();
-        TokenService.NewToken request = new TokenService.NewToken(name, description, EnumSet.copyOf(permissions),
+        TokenService.NewToken request = new TokenService.NewToken(name, description, Converters.Permissions.union(permissions),
                 requested, ipFilter);
         return Issued.issue(this, secretOut, "Created", () -> root().tokens().create(request));
     }

@@ -45,8 +45,10 @@ final class TokenInput {
     }
 
     /**
-     * The next line of a batch with surrounding whitespace removed, or null at the end; a line
-     * longer than {@link #MAX_LINE} is skipped to its end and returned cut, so it reads as malformed.
+     * The next line of a batch with surrounding whitespace removed, or null at the end.
+     *
+     * @throws Cli.UsageException for a line longer than {@link #MAX_LINE}: the input is not a
+     *     list of tokens, and reading on could take as long as the input is large
      */
     String next() throws IOException {
         if (eof) {
@@ -55,9 +57,11 @@ final class TokenInput {
         ByteArrayOutputStream line = new ByteArrayOutputStream(80);
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
-            if (line.size() <= MAX_LINE) {
-                line.write(b);
+            if (line.size() == MAX_LINE) {
+                throw new Cli.UsageException("a line of the input is longer than " + MAX_LINE
+                        + " bytes, so it is not a token (give one token per line)");
             }
+            line.write(b);
         }
         if (b == -1) {
             eof = true;

@@ -13,14 +13,14 @@ final class TokenUpdateCommand extends BaseCommand {
     @Parameters(paramLabel = "ID|NAME", description = "The token to change.")
     String token;
 
-    @Option(names = "--permission", required = true, split = ",", paramLabel = "PERM",
-            converter = Converters.PermissionConverter.class, completionCandidates = Converters.PermissionNames.class,
+    @Option(names = "--permission", required = true, paramLabel = "PERM",
+            converter = Converters.PermissionsConverter.class, completionCandidates = Converters.PermissionNames.class,
             description = "The new permission set; repeat or separate with commas.")
-    List<Permission> permissions;
+    List<Converters.Permissions> permissions;
 
     @Override
     ExitCode run() {
-        Token updated = root().tokens().updatePermissions(token, EnumSet.copyOf(permissions));
+        Token updated = root().tokens().updatePermissions(token, Converters.Permissions.union(permissions));
         Output output = output();
         if (output.isText()) {
             TokenShowCommand.print(output, updated, root().context.clock().instant());

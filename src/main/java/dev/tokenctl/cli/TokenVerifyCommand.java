@@ -29,10 +29,10 @@ final class TokenVerifyCommand extends BaseCommand {
             description = "The client's IPv4 or IPv6 address, checked against the token's IP filter.")
     IPAddress address;
 
-    @Option(names = "--require", split = ",", paramLabel = "PERM", converter = Converters.PermissionConverter.class,
+    @Option(names = "--require", paramLabel = "PERM", converter = Converters.PermissionsConverter.class,
             completionCandidates = Converters.PermissionNames.class,
             description = "A permission the token must hold; repeat or separate with commas.")
-    List<Permission> required = List.of();
+    List<Converters.Permissions> required = List.of();
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "Read the token from this file instead of stdin.")
@@ -44,7 +44,7 @@ final class TokenVerifyCommand extends BaseCommand {
 
     @Override
     ExitCode run() throws IOException {
-        Set<Permission> needed = required.isEmpty() ? Set.of() : EnumSet.copyOf(required);
+        Set<Permission> needed = Converters.Permissions.union(required);
         TokenService tokens = root().tokens();
         Output output = output();
         try (InputStream in = open()) {

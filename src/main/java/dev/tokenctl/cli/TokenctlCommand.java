@@ -7,7 +7,15 @@ import dev.tokenctl.core.Store;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.core.TokenService;
 import dev.tokenctl.store.SqliteStore;
+import dev.tokenctl.core.Durations;
+import dev.tokenctl.core.TokenctlException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.security.SecureRandom;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -36,6 +44,7 @@ public final class TokenctlCommand {
     boolean verbose;
 
     final Context context;
+    PrintWriter err;
     private Store store;
 
     TokenctlCommand(Context context) {
@@ -45,9 +54,36 @@ public final class TokenctlCommand {
     /** The store, opened (and created or migrated) on first use. */
     Store store() {
         if (store == null) {
-            store = SqliteStore.open(storePath(), BUSY_TIMEOUT);
+            Path path = storePath();
+            store = SqliteStore.open(path, lockTimeout());
+            warnIfExposed(path);
         }
         return store;
+    }
+
+    /** How long to wait for a store locked by another process: TOKENCTL_LOCK_TIMEOUT, default 10s. */
+    private Duration lockTimeout() {
+        String value = context.env().get("TOKENCTL_LOCK_TIMEOUT");
+        if (value == null || value.isEmpty()) {
+            return BUSY_TIMEOUT;
+        }
+        try {
+            return Durations.parse(value);
+        } catch (TokenctlException e) {
+            throw TokenctlException.invalid("TOKENCTL_LOCK_TIMEOUT: " + e.getMessage());
+        }
+    }
+
+    private void warnIfExposed(Path path) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                err.println("tokenctl: warning: store " + path + " is readable by other users (mode "
+                        + PosixFilePermissions.toString(permissions) + "; run 'chmod 600 " + path + "')");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not a POSIX file system: nothing to check.
+        }
     }
 
     Session session() {

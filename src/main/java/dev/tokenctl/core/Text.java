@@ -12,12 +12,17 @@ public final class Text {
      * escaped and long input is cut, so an error line never spans lines or floods a terminal.
      */
     public static String quoteSafe(String input) {
+        return quoteSafe(input, QUOTE_LIMIT);
+    }
+
+    /** {@link #quoteSafe(String)} with another length limit, in characters. */
+    public static String quoteSafe(String input, int limit) {
         StringBuilder out = new StringBuilder();
         int count = 0;
         for (int i = 0; i < input.length(); ) {
             int cp = input.codePointAt(i);
             i += Character.charCount(cp);
-            if (++count > QUOTE_LIMIT) {
+            if (++count > limit) {
                 out.append("...");
                 break;
             }

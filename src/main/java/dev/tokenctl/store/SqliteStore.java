@@ -63,7 +63,6 @@ public final class SqliteStore implements Store {
         String location = path.toString();
         create(path);
         SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) busyTimeout.toMillis());
@@ -72,6 +71,11 @@ public final class SqliteStore implements Store {
         try {
             connection = config.createConnection("jdbc:sqlite:" + location);
             SqliteStore store = new SqliteStore(connection, location, busyTimeout);
+            // Set here rather than in the config so that the busy timeout already applies: many
+            // processes may open a new store at once, and switching it to WAL takes a lock.
+            if (!"wal".equals(store.first("PRAGMA journal_mode", rs -> rs.getString(1)).orElse(""))) {
+                store.execute("PRAGMA journal_mode = WAL");
+            }
             Migrations.apply(store);
             return store;
         } catch (SQLException e) {
@@ -93,6 +97,8 @@ public final class SqliteStore implements Store {
             if (!Files.exists(path)) {
                 try {
                     Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    // The umask may have taken bits away; the owner must be able to read and write.
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
                 } catch (FileAlreadyExistsException raced) {
                     // Another process created it first; it made it 0600 too.
                 }
@@ -423,15 +429,43 @@ public final class SqliteStore implements Store {
                 case 26 -> "store " + location + " is not a tokenctl store: the file is not an SQLite database"
                         + " (point --db at the right file)";
                 case 11 -> "store " + location + " is corrupt (restore it from a backup)";
-                case 8 -> "store " + location + " is read-only (check the permissions of the file and its directory)";
-                case 13 -> "store " + location + ": the disk is full (free some space and try again)";
-                case 14 -> "cannot open the store " + location + " (check that the path and its directory exist and are accessible)";
-                case 10 -> "store " + location + ": disk I/O error (check the disk and the file's permissions)";
-                case 23 -> "store " + location + ": access denied (check the permissions of the file and its directory)";
+                case 13 -> full(location);
+                case 8, 10, 14, 23 -> diagnose(location, code);
                 default -> "store " + location + " failed: " + code.name() + " (run with --verbose for details)";
             };
         }
         return new TokenctlException(kind, message, e);
+    }
+
+    private static String full(String location) {
+        return "store " + location + ": the disk is full (free some space and try again)";
+    }
+
+    /** SQLite says little about open and I/O failures; the file system says which one it was. */
+    private static String diagnose(String location, SQLiteErrorCode code) {
+        Path file = Path.of(location).toAbsolutePath();
+        Path dir = file.getParent();
+        try {
+            if (Files.getFileStore(dir).getUsableSpace() < 64 * 1024) {
+                return full(location);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Fall through to the other checks.
+        }
+        if (dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            return "store " + location + " cannot be written: its directory " + dir
+                    + " is read-only (check its permissions, or use a store in a writable place)";
+        }
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            return "store " + location + " is read-only (check the permissions of the file and its directory)";
+        }
+        if ((code.code & 0xff) == 8) {
+            return "store " + location + " is read-only (check the file, its directory and the file system)";
+        }
+        if ((code.code & 0xff) == 10) {
+            return "store " + location + ": disk I/O error (check the disk and the file's permissions)";
+        }
+        return "store " + location + " cannot be opened (check that the path and its directory exist and are accessible)";
     }
 
     private static void closeQuietly(Connection connection) {
