@@ -6,6 +6,7 @@ import dev.tokenctl.core.Session;
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.core.TokenService;
+import dev.tokenctl.store.NativeLibrary;
 import dev.tokenctl.store.SqliteStore;
 import dev.tokenctl.core.Durations;
 import dev.tokenctl.core.TokenctlException;
@@ -55,6 +56,7 @@ public final class TokenctlCommand {
     Store store() {
         if (store == null) {
             Path path = storePath();
+            NativeLibrary.prepare(cacheDirectory());
             store = SqliteStore.open(path, lockTimeout());
             warnIfExposed(path);
         }
@@ -102,6 +104,19 @@ public final class TokenctlCommand {
         return new IpFilterService(session());
     }
 
+    /** ${XDG_CACHE_HOME:-~/.cache}/tokenctl: files that can be rebuilt at any time. */
+    Path cacheDirectory() {
+        String cache = context.env().get("XDG_CACHE_HOME");
+        if (cache == null || cache.isEmpty()) {
+            cache = home() + "/.cache";
+        }
+        return Path.of(cache, "tokenctl");
+    }
+
+    private String home() {
+        return context.env().getOrDefault("HOME", System.getProperty("user.home"));
+    }
+
     Path storePath() {
         if (db != null) {
             return Path.of(db);
@@ -112,7 +127,7 @@ public final class TokenctlCommand {
         }
         String data = context.env().get("XDG_DATA_HOME");
         if (data == null || data.isEmpty()) {
-            data = context.env().getOrDefault("HOME", System.getProperty("user.home")) + "/.local/share";
+            data = home() + "/.local/share";
         }
         return Path.of(data, "tokenctl", "tokens.db");
     }

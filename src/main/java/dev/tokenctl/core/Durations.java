@@ -43,11 +43,11 @@ public final class Durations {
         }
         long seconds = (text.charAt(0) == 'P' || text.charAt(0) == 'p') ? parseIso(text) : parseCompact(text);
         if (seconds == 0) {
-            throw fail("duration '" + text + "' is zero", null);
+            throw fail("duration '" + Text.quoteSafe(text) + "' is zero", null);
         }
         Duration duration = Duration.ofSeconds(seconds);
         if (duration.compareTo(MAX) > 0) {
-            throw fail("duration '" + text + "' is longer than the maximum of " + format(MAX), "use --no-expiry for a token that never expires");
+            throw fail("duration '" + Text.quoteSafe(text) + "' is longer than the maximum of " + format(MAX), "use --no-expiry for a token that never expires");
         }
         return duration;
     }
@@ -72,7 +72,7 @@ public final class Durations {
 
     private static long parseCompact(String text) {
         if (text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw fail("duration '" + text + "' has no unit", null);
+            throw fail("duration '" + Text.quoteSafe(text) + "' has no unit", null);
         }
         Matcher m = PART.matcher(text);
         int position = 0;
@@ -85,7 +85,7 @@ public final class Durations {
             String unit = m.group(2);
             int index = unitIndex(text, unit);
             if (index <= lastUnit) {
-                throw fail("duration '" + text + "' repeats a unit or puts a smaller unit first", null);
+                throw fail("duration '" + Text.quoteSafe(text) + "' repeats a unit or puts a smaller unit first", null);
             }
             lastUnit = index;
             total = add(text, total, m.group(1), SECONDS[index]);
@@ -102,7 +102,7 @@ public final class Durations {
         }
         switch (unit) {
             case "M": case "mo": case "mon": case "month": case "months": case "y": case "Y": case "yr": case "year": case "years":
-                throw fail("ambiguous unit '" + unit + "' in '" + text + "': months and years have no fixed length"
+                throw fail("ambiguous unit '" + Text.quoteSafe(unit) + "' in '" + Text.quoteSafe(text) + "': months and years have no fixed length"
                         + " and M means minutes in some tools", null);
             default:
                 throw fail("unknown unit '" + Text.quoteSafe(unit) + "' in '" + Text.quoteSafe(text) + "'", null);

@@ -74,6 +74,22 @@ class LauncherIT {
     }
 
     @Test
+    void theStoreIsPrivateWhateverTheUmask() throws Exception {
+        for (String umask : new String[] {"000", "022", "277"}) {
+            Path db = dir.resolve("u" + umask).resolve("tokens.db");
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", "umask " + umask + " && exec \"$0\" token list", LAUNCHER.toString());
+            builder.environment().put("TOKENCTL_DB", db.toString());
+            Process process = builder.redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(output).isZero();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(db)))
+                    .as("umask " + umask).isEqualTo("rw-------");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())))
+                    .as("umask " + umask).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
     void argumentsWithSpacesAndQuotesPassThroughUnchanged() throws Exception {
         Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
         String name = "it's a \"quoted\" $name *";

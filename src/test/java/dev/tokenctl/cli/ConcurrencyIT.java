@@ -1,0 +1,126 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Many processes of the real launcher against one store, as parallel CI jobs would. */
+class ConcurrencyIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    Map<String, String> env;
+
+    @BeforeEach
+    void setUp() {
+        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "L", LauncherIT.LAUNCHER.toString());
+    }
+
+    private LauncherIT.Run tokenctl(String stdin, String... args) throws Exception {
+        return LauncherIT.run(LauncherIT.LAUNCHER, dir, env, stdin, args);
+    }
+
+    /** Starts {@code sh -c script} with the store and launcher in $TOKENCTL_DB and $L. */
+    private Process shell(String script) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static void awaitAll(List<Process> processes) throws Exception {
+        for (Process p : processes) {
+            assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+    }
+
+    @Test
+    void eightWritersOfFiftyTokensEachWhileOthersListVerifyAndRevoke() throws Exception {
+        List<String> victims = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            LauncherIT.Run seeded = tokenctl("", "token", "create", "--name", "victim-" + i, "--permission",
+                    "ReadHealthCheck", "--no-expiry");
+            assertThat(seeded.code()).as(seeded.toString()).isZero();
+            victims.add(seeded.out().strip());
+        }
+        Files.writeString(dir.resolve("victims"), String.join("\n", victims) + "\n");
+        List<Process> processes = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            processes.add(shell("for i in $(seq 1 50); do \"$L\" token create --name w" + w + "-$i"
+                    + " --permission ReadHealthCheck --no-expiry >> w" + w + ".out 2>> w" + w + ".err"
+                    + " || echo \"exit $? at $i\" >> w" + w + ".err; done"));
+        }
+        processes.add(shell("for i in $(seq 0 9); do \"$L\" token list -o json > /dev/null 2>> r.err || echo \"list $?\" >> r.err;"
+                + " \"$L\" token verify --batch < victims >> verify.out 2>> r.err;"
+                + " \"$L\" token revoke victim-$i >> revoke.out 2>> r.err || echo \"revoke $?\" >> r.err; done"));
+        awaitAll(processes);
+
+        StringBuilder errors = new StringBuilder();
+        List<String> printed = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            errors.append(Files.readString(dir.resolve("w" + w + ".err")));
+            printed.addAll(Files.readAllLines(dir.resolve("w" + w + ".out")));
+        }
+        errors.append(Files.readString(dir.resolve("r.err")));
+        assertThat(errors.toString().lines().filter(l -> !l.startsWith("Created token") && !l.startsWith("  ")
+                && !l.startsWith("Copy the token"))).as("stderr of all processes").isEmpty();
+        assertThat(errors.toString()).doesNotContain("locked");
+        assertThat(printed).hasSize(400).allMatch(t -> t.startsWith("tctl_")).doesNotHaveDuplicates();
+
+        LauncherIT.Run verify = tokenctl(String.join("\n", printed) + "\n", "token", "verify", "--batch");
+        assertThat(verify.code()).as(verify.toString()).isZero();
+        assertThat(verify.out().lines()).hasSize(400).allMatch(l -> l.startsWith("valid "));
+
+        JsonNode all = JSON.readTree(tokenctl("", "token", "list", "--all", "-o", "json").out());
+        assertThat(all).hasSize(410);
+        long revoked = 0;
+        for (JsonNode t : all) {
+            revoked += t.get("status").asText().equals("revoked") ? 1 : 0;
+        }
+        assertThat(revoked).isEqualTo(10);
+        assertThat(StoreFaultsTest.integrity(dir.resolve("tokens.db"))).isEqualTo("ok");
+    }
+
+    @Test
+    void concurrentPolicyAndFilterChangesEndInOneOfTheWrittenStates() throws Exception {
+        assertThat(tokenctl("", "ipfilter", "add", "shared", "--rule", "allow all").code()).isZero();
+        assertThat(tokenctl("", "ipfilter", "add", "other", "--rule", "deny all").code()).isZero();
+        List<String> policies = new ArrayList<>();
+        List<String> rules = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            String policy = "tokens_enabled: true\nmax_expiry: " + (w + 1) + "d\ndefault_expiry: " + (w + 1) + "h\n"
+                    + "enforced_ip_filter: " + (w % 2 == 0 ? "shared" : "other") + "\nallow_permission_updates: "
+                    + (w % 2 == 0) + "\n";
+            Files.writeString(dir.resolve("p" + w + ".yaml"), policy);
+            policies.add(policy);
+            rules.add("allow 10." + w + ".0.0/16\n");
+        }
+        List<Process> processes = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            processes.add(shell("for i in $(seq 1 8); do \"$L\" policy set --file p" + w + ".yaml --yes >/dev/null 2>> e" + w
+                    + " || echo \"policy $?\" >> e" + w + "; \"$L\" ipfilter update shared --rule 'allow 10." + w
+                    + ".0.0/16' > /dev/null 2>> e" + w + " || echo \"filter $?\" >> e" + w + "; done; touch e" + w));
+        }
+        awaitAll(processes);
+        for (int w = 0; w < 4; w++) {
+            assertThat(Files.readString(dir.resolve("e" + w))).as("stderr of worker " + w).isEmpty();
+        }
+        String finalPolicy = tokenctl("", "policy", "show", "-o", "yaml").out();
+        assertThat(policies).contains(finalPolicy.replace("max_expiry: 1d\n", "max_expiry: 1d\n"));
+        JsonNode filter = JSON.readTree(tokenctl("", "ipfilter", "show", "shared", "-o", "json").out());
+        assertThat(rules).contains(filter.get("text").asText());
+        assertThat(StoreFaultsTest.integrity(dir.resolve("tokens.db"))).isEqualTo("ok");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills tokenctl with SIGKILL at random points of create, rotate, revoke and policy set, many
+ * times: the store always opens, passes integrity_check, and every token whose string reached
+ * stdout verifies.
+ */
+class CrashIT {
+    static final int ROUNDS = 60;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedAtRandomPointsTheStoreStaysWholeAndPrintedTokensVerify() throws Exception {
+        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
+        for (int i = 0; i < ROUNDS; i++) {
+            LauncherIT.Run seeded = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "token", "create", "--name",
+                    "victim-" + i, "--permission", "ReadHealthCheck", "--no-expiry");
+            assertThat(seeded.code()).isZero();
+        }
+        Files.writeString(dir.resolve("p0.yaml"), "max_expiry: null\ndefault_expiry: 1d\nallow_permission_updates: true\n");
+        Files.writeString(dir.resolve("p1.yaml"), "max_expiry: 3650d\ndefault_expiry: 2d\nallow_permission_updates: false\n");
+
+        Random random = new Random(20261129);
+        List<String> printed = new ArrayList<>();
+        int killed = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            String[] args = switch (i % 4) {
+                case 0 -> new String[] {"token", "create", "--name", "crash-" + i, "--permission", "ReadHealthCheck",
+                    "--expires-in", "30d"};
+                case 1 -> new String[] {"token", "rotate", "victim-" + i};
+                case 2 -> new String[] {"token", "revoke", "victim-" + i};
+                default -> new String[] {"policy", "set", "--file", "p" + (i / 4 % 2) + ".yaml", "--yes"};
+            };
+            List<String> command = new ArrayList<>(List.of(LauncherIT.LAUNCHER.toString()));
+            command.addAll(List.of(args));
+            Path out = dir.resolve("out-" + i);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            // Most of a run is JVM start; spread the kills over the whole life of the process.
+            boolean exited = process.waitFor(random.nextInt(700), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                process.destroyForcibly();
+                killed++;
+            }
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            for (String line : Files.readAllLines(out)) {
+                if (line.startsWith("tctl_")) {
+                    printed.add(line);
+                }
+            }
+        }
+        assertThat(killed).as("processes killed before they finished").isGreaterThan(ROUNDS / 4);
+        assertThat(StoreFaultsTest.integrity(dir.resolve("tokens.db"))).isEqualTo("ok");
+        LauncherIT.Run list = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "token", "list", "--all");
+        assertThat(list.code()).as(list.toString()).isZero();
+        if (!printed.isEmpty()) {
+            LauncherIT.Run verify = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, String.join("\n", printed) + "\n",
+                    "token", "verify", "--batch");
+            assertThat(verify.out().lines()).as(verify.toString()).hasSize(printed.size()).allMatch(l -> l.startsWith("valid "));
+        }
+        LauncherIT.Run policy = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "policy", "show", "-o", "yaml");
+        assertThat(policy.out()).containsAnyOf("default_expiry: 1d\n", "default_expiry: 2d\n", "default_expiry: null\n");
+    }
+}
