@@ -28,13 +28,13 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class, sortOptions = false, usageHelpAutoWidth = true,
         description = "Administer system API tokens on a local store: create, list, verify, rotate and revoke them.",
         subcommands = {TokenCommand.class, PolicyCommand.class, IpFilterCommand.class, PermissionsCommand.class,
-                AuditCommand.class})
+                AuditCommand.class, CompletionCommand.class})
 public final class TokenctlCommand {
     /** Default wait for a store locked by another process. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     @Option(names = "--db", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "The store file (default: $TOKENCTL_DB, else ${XDG_DATA_HOME:-~/.local/share}/tokenctl/tokens.db).")
+            description = "The store file (default: $TOKENCTL_DB, else $${XDG_DATA_HOME:-~/.local/share}/tokenctl/tokens.db).")
     String db;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "text",
