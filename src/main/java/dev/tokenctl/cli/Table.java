@@ -2,12 +2,24 @@ package dev.tokenctl.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
-/** A plain text table: a header row and left-aligned columns two spaces apart. */
+/**
+ * A plain text table: a header row and left-aligned columns two spaces apart. When a width is
+ * set and the table is wider, the columns marked shrinkable are cut (ending in "…") and then
+ * the droppable ones left out until it fits, so the columns never break. Styles (colours) are
+ * applied after alignment.
+ */
 final class Table {
+    private static final int MIN_SHRUNK = 8;
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
+    private final List<Integer> shrinkable = new ArrayList<>();
+    private final List<Integer> droppable = new ArrayList<>();
+    private final Map<Integer, UnaryOperator<String>> styles = new HashMap<>();
 
     Table(String... headers) {
         this.headers = headers;
@@ -17,29 +29,93 @@ final class Table {
         rows.add(cells);
     }
 
+    /** Lets this column be cut when the table is too wide; the first marked is cut first. */
+    Table shrinkable(int column) {
+        shrinkable.add(column);
+        return this;
+    }
+
+    /** Lets this column be left out when cutting is not enough; the first marked goes first. */
+    Table droppable(int column) {
+        droppable.add(column);
+        return this;
+    }
+
+    Table style(int column, UnaryOperator<String> style) {
+        styles.put(column, style);
+        return this;
+    }
+
     void print(PrintWriter out) {
+        print(out, 0);
+    }
+
+    /** Prints the table within {@code width} columns; 0 means no limit. */
+    void print(PrintWriter out, int width) {
         int[] widths = new int[headers.length];
         for (int i = 0; i < headers.length; i++) {
-            widths[i] = headers[i].length();
+            widths[i] = length(headers[i]);
         }
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
+                widths[i] = Math.max(widths[i], length(row[i]));
             }
         }
-        line(out, headers, widths);
+        if (width > 0) {
+            int excess = total(widths) - width;
+            for (int column : shrinkable) {
+                if (excess <= 0) {
+                    break;
+                }
+                int cut = Math.min(excess, widths[column] - Math.max(MIN_SHRUNK, length(headers[column])));
+                if (cut > 0) {
+                    widths[column] -= cut;
+                    excess -= cut;
+                }
+            }
+            for (int column : droppable) {
+                if (excess <= 0) {
+                    break;
+                }
+                excess -= widths[column] + 2;
+                widths[column] = -1;
+            }
+        }
+        line(out, headers, widths, false);
         for (String[] row : rows) {
-            line(out, row, widths);
+            line(out, row, widths, true);
         }
     }
 
-    private static void line(PrintWriter out, String[] cells, int[] widths) {
+    private static int total(int[] widths) {
+        int sum = 2 * (widths.length - 1);
+        for (int w : widths) {
+            sum += w;
+        }
+        return sum;
+    }
+
+    private static int length(String text) {
+        return text.codePointCount(0, text.length());
+    }
+
+    private static String fit(String text, int width) {
+        if (length(text) <= width) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, width - 1)) + "…";
+    }
+
+    private void line(PrintWriter out, String[] cells, int[] widths, boolean styled) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
-            line.append(cells[i]);
-            if (i < cells.length - 1) {
-                line.append(" ".repeat(widths[i] - cells[i].codePointCount(0, cells[i].length()) + 2));
+            if (widths[i] < 0) {
+                continue;
             }
+            String cell = fit(cells[i], widths[i]);
+            String padding = i < cells.length - 1 ? " ".repeat(widths[i] - length(cell) + 2) : "";
+            UnaryOperator<String> style = styled ? styles.get(i) : null;
+            line.append(style == null ? cell : style.apply(cell)).append(padding);
         }
         out.println(line.toString().stripTrailing());
     }

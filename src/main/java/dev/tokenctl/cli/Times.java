@@ -13,6 +13,11 @@ final class Times {
     private Times() {
     }
 
+    /** The local date alone, for narrow table columns. */
+    static String date(Instant instant, ZoneId zone) {
+        return instant.atZone(zone).toLocalDate().toString();
+    }
+
     /** ISO-8601 UTC to the second, or null. */
     static String iso(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();

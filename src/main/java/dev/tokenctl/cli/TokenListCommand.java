@@ -49,11 +49,19 @@ final class TokenListCommand extends BaseCommand {
         Table table = new Table("ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "IP FILTER", "CREATED", "LAST USED");
         tokens.list(statuses, expiringWithin, t -> table.row(t.id(), t.name(),
                 String.join(",", Views.names(t.permissions())), t.status(now).label(),
-                t.expiresAt() == null ? "never" : Times.local(t.expiresAt(), now, output.context.zone(), ""),
+                t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), output.context.zone()) + " ("
+                        + Times.relative(t.expiresAt(), now, false) + ")",
                 t.ipFilter() == null ? "-" : t.ipFilter(),
-                Times.local(t.createdAt(), now, output.context.zone(), ""),
+                Times.date(t.createdAt(), output.context.zone()),
                 t.lastUsedAt() == null ? "never" : Times.relative(t.lastUsedAt(), now, false)));
-        table.print(output.out);
+        boolean colour = Terminal.colour(output.context);
+        table.shrinkable(2).shrinkable(1).shrinkable(5).droppable(6).droppable(7).droppable(5)
+                .style(3, status -> Terminal.paint(colour, switch (status) {
+                    case "active" -> "32";
+                    case "expired" -> "33";
+                    default -> "31";
+                }, status))
+                .print(output.out, Terminal.width(output.context));
         return ExitCode.OK;
     }
 }

@@ -50,12 +50,19 @@ final class CliRunner {
         return runWithInput("", args);
     }
 
+    Context context() {
+        return context("");
+    }
+
+    private Context context(String stdin) {
+        return new Context(Map.copyOf(env), clock, ZoneOffset.UTC,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false, "tester");
+    }
+
     Result runWithInput(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Context context = new Context(Map.copyOf(env), clock, ZoneOffset.UTC,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false, "tester");
-        int code = Main.run(context, new PrintWriter(out), new PrintWriter(err), args);
+        int code = Main.run(context(stdin), new PrintWriter(out), new PrintWriter(err), args);
         return new Result(code, out.toString(), err.toString());
     }
 

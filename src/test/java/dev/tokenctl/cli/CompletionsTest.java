@@ -85,7 +85,7 @@ class CompletionsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "tokenctl token create --permission |ManageOrganizationLinks",
+        "tokenctl token create --permission |View organizations",
         "tokenctl token create --permission Read|ReadHealthCheck,",
         "tokenctl to|'token '",
         "'tokenctl token '|revoke",

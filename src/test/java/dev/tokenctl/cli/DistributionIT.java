@@ -1,0 +1,54 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A newcomer's path: unpack the archive anywhere, put bin/ on PATH, enable completion in bash
+ * and zsh, and tab-complete permission names.
+ */
+class DistributionIT {
+    static final Path ARCHIVE = LauncherIT.LAUNCHER.getParent().resolve("tokenctl-0.1.0.tar.gz");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void unpackedArchiveWorksFromPathWithCompletionAndManPages() throws Exception {
+        assertThat(ARCHIVE).exists();
+        CompletionsTest.shell("tar", "xzf", ARCHIVE.toString(), "-C", dir.toString());
+        Path home = dir.resolve("tokenctl-0.1.0");
+        for (String entry : new String[] {"bin/tokenctl", "lib/tokenctl.jar", "completions/tokenctl.bash",
+            "completions/_tokenctl", "man/man1/tokenctl.1", "man/man1/tokenctl-token-create.1", "README.md", "LICENSE"}) {
+            assertThat(home.resolve(entry)).as(entry).exists();
+        }
+        assertThat(Files.isExecutable(home.resolve("bin/tokenctl"))).isTrue();
+
+        Map<String, String> env = Map.of("PATH", home.resolve("bin") + ":" + System.getenv("PATH"),
+                "TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
+        LauncherIT.Run version = LauncherIT.run(Path.of("/bin/sh"), dir, env, "", "-c", "tokenctl --version");
+        assertThat(version.out()).isEqualTo("tokenctl 0.1.0\n");
+        LauncherIT.Run created = LauncherIT.run(Path.of("/bin/sh"), Path.of("/"), env, "", "-c",
+                "tokenctl token create --name d --permission ReadHealthCheck --expires-in 1h");
+        assertThat(created.code()).as(created.toString()).isZero();
+
+        String bash = CompletionsTest.bashComplete(home.resolve("completions/tokenctl.bash"),
+                "tokenctl token create --permission ");
+        assertThat(bash.lines()).hasSize(16).contains("ReadHealthCheck", "ManageOrganizationLinks");
+
+        String zsh = CompletionsTest.zshComplete(home.resolve("completions"), home.resolve("bin"),
+                "tokenctl token create --permission ", "View organizations");
+        assertThat(zsh).contains("ReadHealthCheck", "Read cluster health check", "ManageOrganizationLinks");
+
+        String man = CompletionsTest.shell("sh", "-c", "MANWIDTH=100 man -l \"$0\" 2>/dev/null | col -b || true",
+                home.resolve("man/man1/tokenctl-token-create.1").toString());
+        if (!man.isBlank()) {
+            assertThat(man).contains("--secret-out", "EXAMPLES");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+class HelpTest {
+    @TempDir
+    Path dir;
+
+    static List<CommandSpec> all(CommandSpec spec) {
+        List<CommandSpec> specs = new ArrayList<>(List.of(spec));
+        spec.subcommands().values().forEach(sub -> specs.addAll(all(sub.getCommandSpec())));
+        return specs;
+    }
+
+    private static CommandSpec root() {
+        return Cli.commandLine(new CliRunner(Path.of("/nonexistent")).context(), new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter())).getCommandSpec();
+    }
+
+    @Test
+    void everyCommandOptionAndParameterHasADescription() {
+        List<String> missing = new ArrayList<>();
+        for (CommandSpec spec : all(root())) {
+            if (spec.usageMessage().description().length == 0) {
+                missing.add(spec.qualifiedName());
+            }
+            for (OptionSpec option : spec.options()) {
+                if (option.description().length == 0 || option.description()[0].isBlank()) {
+                    missing.add(spec.qualifiedName() + " " + option.longestName());
+                }
+            }
+            for (PositionalParamSpec positional : spec.positionalParameters()) {
+                if (positional.description().length == 0) {
+                    missing.add(spec.qualifiedName() + " " + positional.paramLabel());
+                }
+            }
+        }
+        assertThat(missing).as("commands, options and parameters without a description").isEmpty();
+    }
+
+    @Test
+    void rootHelpListsTheExitCodes() {
+        CliRunner.Result help = new CliRunner(dir).run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("Exit codes:", "  0   success", "  1   denied", "  2   invalid usage or input",
+                "  3   not found", "  4   conflict", "  5   refused by the security policy", "  6   store error",
+                " 70   internal error");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"token create", "token verify", "policy set", "ipfilter add"})
+    void keyCommandsShowWorkedExamples(String command) {
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.add("--help");
+        CliRunner.Result help = new CliRunner(dir).run(args.toArray(String[]::new));
+        assertThat(help.code()).isZero();
+        String examples = help.out().substring(help.out().indexOf("Examples:"));
+        assertThat(examples.lines().filter(l -> l.startsWith("  tokenctl ") || l.contains("| tokenctl ")).count())
+                .isBetween(2L, 3L);
+    }
+
+    @Test
+    void helpShowsDefaultsAndAcceptedValues() {
+        CliRunner cli = new CliRunner(dir);
+        assertThat(cli.run("token", "list", "--help").out()).contains("text, json, yaml (default: text)",
+                "active, expired, revoked");
+        assertThat(cli.run("token", "create", "--help").out()).contains("One of: ReadHealthCheck,", "ManageOrganizationLinks.");
+        assertThat(cli.run("completion", "--help").out()).contains("bash, zsh");
+    }
+
+    @Test
+    void helpOfEveryCommandWorksWithoutAStore() {
+        CliRunner cli = new CliRunner(dir);
+        for (CommandSpec spec : all(root())) {
+            List<String> args = new ArrayList<>(List.of(spec.qualifiedName(" ").split(" ")));
+            args.remove(0);
+            args.add("-h");
+            CliRunner.Result r = cli.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.toString()).isZero();
+            assertThat(r.out()).startsWith("Usage: " + spec.qualifiedName(" "));
+        }
+        assertThat(cli.db).doesNotExist();
+    }
+
+    @Test
+    void manPagesAreWrittenForEveryCommand() {
+        for (CommandSpec spec : all(root())) {
+            String page = ManPages.page(spec, "tokenctl 9.9");
+            assertThat(page).startsWith(".TH " + ManPages.pageName(spec).toUpperCase() + " 1")
+                    .contains(".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS");
+        }
+        assertThat(ManPages.page(root(), "tokenctl 9.9")).contains(".SH EXIT STATUS", ".SH ENVIRONMENT");
+        assertThat(ManPages.escape(".dot and -dash\\")).isEqualTo("\\&.dot and \\-dash\\e");
+    }
+
+    @Test
+    void tablesFitTheTerminalAndHaveNoColourWhenNotATerminal() {
+        CliRunner cli = new CliRunner(dir);
+        cli.create("a-rather-long-name-for-a-token-used-by-the-nightly-pipeline", "--permission",
+                "ReadHealthCheck,ViewOrganizations,ManageOrganizations,ImportOrganization", "--no-expiry");
+        String wide = cli.run("token", "list").out();
+        assertThat(wide).doesNotContain("\u001b[", "…");
+        cli.env.put("COLUMNS", "80");
+        List<String> narrow = cli.run("token", "list").out().lines().toList();
+        assertThat(narrow).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+        assertThat(narrow.get(0)).matches("ID +NAME +PERMISSIONS +STATUS +EXPIRES( +IP FILTER)?");
+        assertThat(narrow.get(1)).contains("…", "active", "never");
+    }
+}
