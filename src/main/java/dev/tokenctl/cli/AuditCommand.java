@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The audit log. */
-@Command(name = "audit", description = "Read the audit log.", subcommands = AuditCommand.ListCommand.class)
+@Command(name = "audit", description = "Read the audit log.")
 final class AuditCommand {
 
     @Command(name = "list", description = "List audit events, oldest first: creations, revocations, rotations,"

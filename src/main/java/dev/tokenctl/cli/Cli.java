@@ -16,20 +16,116 @@ public final class Cli {
     private Cli() {
     }
 
+    /** A command and the commands under it. */
+    private record Node(Class<?> type, Map<String, Node> children) {
+        static Node leaf(Class<?> type) {
+            return new Node(type, Map.of());
+        }
+    }
+
+    /** The command tree, in the order help lists it. */
+    private static final Map<String, Node> TREE = ordered(
+            "token", new Node(TokenCommand.class, ordered(
+                    "create", Node.leaf(TokenCreateCommand.class),
+                    "list", Node.leaf(TokenListCommand.class),
+                    "show", Node.leaf(TokenShowCommand.class),
+                    "verify", Node.leaf(TokenVerifyCommand.class),
+                    "rotate", Node.leaf(TokenRotateCommand.class),
+                    "update", Node.leaf(TokenUpdateCommand.class),
+                    "revoke", Node.leaf(TokenRevokeCommand.class))),
+            "policy", new Node(PolicyCommand.class, ordered(
+                    "show", Node.leaf(PolicyCommand.ShowCommand.class),
+                    "set", Node.leaf(PolicySetCommand.class))),
+            "ipfilter", new Node(IpFilterCommand.class, ordered(
+                    "add", Node.leaf(IpFilterCommand.AddCommand.class),
+                    "list", Node.leaf(IpFilterCommand.ListCommand.class),
+                    "show", Node.leaf(IpFilterCommand.ShowCommand.class),
+                    "update", Node.leaf(IpFilterCommand.UpdateCommand.class),
+                    "remove", Node.leaf(IpFilterCommand.RemoveCommand.class),
+                    "test", Node.leaf(IpFilterCommand.TestCommand.class))),
+            "permissions", new Node(PermissionsCommand.class, ordered("list", Node.leaf(PermissionsCommand.ListCommand.class))),
+            "audit", new Node(AuditCommand.class, ordered("list", Node.leaf(AuditCommand.ListCommand.class))),
+            "completion", Node.leaf(CompletionCommand.class));
+
+    /** Global options that take a value, whose value is never a command name. */
+    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--db", "-o", "--output");
+
+    private static Map<String, Node> ordered(Object... pairs) {
+        Map<String, Node> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], (Node) pairs[i + 1]);
+        }
+        return map;
+    }
+
+    /** The whole command tree, for help, completion scripts and man pages. */
     public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = root(context, err);
+        addAll(commandLine, TREE);
+        return configure(commandLine, out, err);
+    }
+
+    /**
+     * The tree for running {@code args}: only the commands on the path the arguments name (and,
+     * where a level names none, all of that level's commands, for its help and suggestions).
+     * Building all of picocli's model of the tree costs more than running most commands.
+     */
+    public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine root = root(context, err);
+        CommandLine level = root;
+        Map<String, Node> children = TREE;
+        for (int i = 0; i < args.length && !children.isEmpty(); i++) {
+            String arg = args[i];
+            if (VALUE_OPTIONS.contains(arg)) {
+                i++;
+            } else if (arg.equals("completion")) {
+                addAll(root, TREE);
+                return configure(root, out, err);
+            } else if (!arg.startsWith("-") && children.containsKey(arg)) {
+                if (level == root && !arg.equals("permissions")) {
+                    ((TokenctlCommand) root.getCommand()).warmUp();
+                }
+                Node node = children.get(arg);
+                level.addSubcommand(arg, node.type());
+                level = level.getSubcommands().get(arg);
+                children = node.children();
+            } else if (!arg.startsWith("-")) {
+                break;
+            }
+        }
+        addAll(level, children);
+        return configure(root, out, err);
+    }
+
+    private static void addAll(CommandLine parent, Map<String, Node> children) {
+        children.forEach((name, node) -> {
+            if (!parent.getSubcommands().containsKey(name)) {
+                parent.addSubcommand(name, node.type());
+                addAll(parent.getSubcommands().get(name), node.children());
+            }
+        });
+    }
+
+    private static CommandLine root(Context context, PrintWriter err) {
         TokenctlCommand root = new TokenctlCommand(context);
         root.err = err;
         CommandLine commandLine = new CommandLine(root);
-        commandLine.setOut(out);
-        commandLine.setErr(err);
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setParameterExceptionHandler(Cli::usageError);
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> failure(root, e, cl));
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
             codes.put(String.format("%3d", code.code()), code.meaning());
         }
         commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        return commandLine;
+    }
+
+    /** Streams and handlers; set once the tree is built, since picocli copies them to subcommands. */
+    private static CommandLine configure(CommandLine commandLine, PrintWriter out, PrintWriter err) {
+        TokenctlCommand root = (TokenctlCommand) commandLine.getCommand();
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler(Cli::usageError);
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> failure(root, e, cl));
         return commandLine;
     }
 

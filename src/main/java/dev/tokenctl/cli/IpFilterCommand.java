@@ -12,10 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The IP filter commands. */
-@Command(name = "ipfilter", description = "Manage named IP filters: allow/deny rule lists for IPv4 and IPv6.",
-        subcommands = {IpFilterCommand.AddCommand.class, IpFilterCommand.ListCommand.class,
-                IpFilterCommand.ShowCommand.class, IpFilterCommand.UpdateCommand.class,
-                IpFilterCommand.RemoveCommand.class, IpFilterCommand.TestCommand.class})
+@Command(name = "ipfilter", description = "Manage named IP filters: allow/deny rule lists for IPv4 and IPv6.")
 final class IpFilterCommand {
 
     record FilterView(String name, List<String> rules, String text, String createdAt, String updatedAt,

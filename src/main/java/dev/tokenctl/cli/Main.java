@@ -17,6 +17,6 @@ public final class Main {
 
     /** Runs one command line and returns its exit code. */
     public static int run(Context context, PrintWriter out, PrintWriter err, String... args) {
-        return Cli.commandLine(context, out, err).execute(args);
+        return Cli.commandLine(context, out, err, args).execute(args);
     }
 }

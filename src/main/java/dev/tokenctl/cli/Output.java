@@ -66,7 +66,6 @@ final class Output {
             if (format == Format.json) {
                 out.print('\n');
             }
-            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,8 +5,7 @@ import java.util.Arrays;
 import picocli.CommandLine.Command;
 
 /** The permission catalog. */
-@Command(name = "permissions", description = "Show the catalog of system permissions.",
-        subcommands = PermissionsCommand.ListCommand.class)
+@Command(name = "permissions", description = "Show the catalog of system permissions.")
 final class PermissionsCommand {
 
     @Command(name = "list", description = "List every permission with its label, group and description.")

@@ -6,8 +6,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** The security policy commands. */
-@Command(name = "policy", description = "Show or change the security policy that bounds every token.",
-        subcommands = {PolicyCommand.ShowCommand.class, PolicySetCommand.class})
+@Command(name = "policy", description = "Show or change the security policy that bounds every token.")
 final class PolicyCommand {
 
     @Command(name = "show", description = "Show the security policy; -o yaml or -o json gives what 'policy set --file' reads.")

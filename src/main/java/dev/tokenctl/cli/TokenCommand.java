@@ -3,8 +3,6 @@ package dev.tokenctl.cli;
 import picocli.CommandLine.Command;
 
 /** The token commands. */
-@Command(name = "token", description = "Create, list, show, verify, rotate, update and revoke tokens.",
-        subcommands = {TokenCreateCommand.class, TokenListCommand.class, TokenShowCommand.class,
-                TokenVerifyCommand.class, TokenRotateCommand.class, TokenUpdateCommand.class, TokenRevokeCommand.class})
+@Command(name = "token", description = "Create, list, show, verify, rotate, update and revoke tokens.")
 final class TokenCommand {
 }

@@ -16,10 +16,16 @@ final class TokenInput {
     static final int MAX_SINGLE = 8192;
 
     private final InputStream in;
+    private final Runnable beforeWait;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
     private boolean eof;
 
-    TokenInput(InputStream in) {
+    /** {@code beforeWait} runs whenever reading on would block, e.g. to flush answers so far. */
+    TokenInput(InputStream in, Runnable beforeWait) {
         this.in = in;
+        this.beforeWait = beforeWait;
     }
 
     /**
@@ -56,7 +62,7 @@ final class TokenInput {
         }
         ByteArrayOutputStream line = new ByteArrayOutputStream(80);
         int b;
-        while ((b = in.read()) != -1 && b != '\n') {
+        while ((b = read()) != -1 && b != '\n') {
             if (line.size() == MAX_LINE) {
                 throw new Cli.UsageException("a line of the input is longer than " + MAX_LINE
                         + " bytes, so it is not a token (give one token per line)");
@@ -70,5 +76,24 @@ final class TokenInput {
             }
         }
         return line.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    /** Whether more input has arrived, so that reading it would not wait. */
+    boolean ready() throws IOException {
+        return position < limit || in.available() > 0;
+    }
+
+    private int read() throws IOException {
+        if (position == limit) {
+            if (in.available() == 0) {
+                beforeWait.run();
+            }
+            limit = Math.max(0, in.read(buffer));
+            position = 0;
+            if (limit == 0) {
+                return -1;
+            }
+        }
+        return buffer[position++] & 0xff;
     }
 }

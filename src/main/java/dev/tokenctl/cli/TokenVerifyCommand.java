@@ -3,8 +3,8 @@ package dev.tokenctl.cli;
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.TokenService;
 import dev.tokenctl.core.Verification;
+import dev.tokenctl.core.Verifier;
 import inet.ipaddr.IPAddress;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -21,10 +21,13 @@ import picocli.CommandLine.Option;
 @Command(name = "verify", sortOptions = false,
         description = "Check a token read from stdin or a file: exit 0 when valid, 1 when denied, with the reason.",
         footerHeading = "%nExamples:%n",
-        footer = {"  printf '%s\\n' \"$T\" | tokenctl token verify --require ReadHealthCheck",
+        footer = {"  printf '%%s\\n' \"$T\" | tokenctl token verify --require ReadHealthCheck",
                 "  tokenctl token verify --token-file ci.token --ip 192.0.2.10 -o json",
                 "  tokenctl token verify --batch -o json < tokens.txt"})
 final class TokenVerifyCommand extends BaseCommand {
+    /** Most tokens checked with one lookup. */
+    private static final int BATCH = 100;
+
     @Option(names = "--ip", paramLabel = "ADDRESS", converter = Converters.AddressConverter.class,
             description = "The client's IPv4 or IPv6 address, checked against the token's IP filter.")
     IPAddress address;
@@ -48,21 +51,26 @@ final class TokenVerifyCommand extends BaseCommand {
         TokenService tokens = root().tokens();
         Output output = output();
         try (InputStream in = open()) {
-            TokenInput input = new TokenInput(in);
             if (batch) {
                 boolean allValid = true;
-                for (String line = input.next(); line != null; line = input.next()) {
-                    Verification v = tokens.verify(line, address, needed);
-                    allValid &= v.valid();
-                    if (output.isText()) {
-                        output.out.println(v.valid() ? "valid " + v.token().id() + " " + v.token().name()
-                                : "denied: " + v.reason().label());
-                    } else {
-                        output.line(Views.verification(v));
+                try (Verifier verifier = tokens.verifier(address, needed)) {
+                    // Answers go out whenever the input pauses, so a gateway feeding one token at a
+                    // time gets each answer at once, and a file of tokens is answered in bulk.
+                    // Tokens that have already arrived are checked together, with one lookup.
+                    TokenInput input = new TokenInput(in, output.out::flush);
+                    List<String> waiting = new ArrayList<>();
+                    for (String line = input.next(); line != null; line = input.next()) {
+                        waiting.add(line);
+                        if (waiting.size() == BATCH || !input.ready()) {
+                            allValid &= answer(output, verifier.verify(waiting));
+                            waiting.clear();
+                        }
                     }
+                    allValid &= answer(output, verifier.verify(waiting));
                 }
                 return allValid ? ExitCode.OK : ExitCode.DENIED;
             }
+            TokenInput input = new TokenInput(in, () -> { });
             Verification v = tokens.verify(input.single(tokenFile == null ? "standard input" : tokenFile.toString()),
                     address, needed);
             if (!output.isText()) {
@@ -76,10 +84,25 @@ final class TokenVerifyCommand extends BaseCommand {
         }
     }
 
+    /** Prints one answer a line; returns whether all were valid. */
+    private static boolean answer(Output output, List<Verification> answers) {
+        boolean allValid = true;
+        for (Verification v : answers) {
+            allValid &= v.valid();
+            if (output.isText()) {
+                output.out.println(v.valid() ? "valid " + v.token().id() + " " + v.token().name()
+                        : "denied: " + v.reason().label());
+            } else {
+                output.line(Views.verification(v));
+            }
+        }
+        return allValid;
+    }
+
     private InputStream open() throws IOException {
         if (tokenFile != null) {
             try {
-                return new BufferedInputStream(Files.newInputStream(tokenFile));
+                return Files.newInputStream(tokenFile);
             } catch (NoSuchFileException e) {
                 throw new Cli.UsageException("--token-file " + tokenFile + " does not exist (give the path of a file"
                         + " holding the token)");
@@ -90,6 +113,6 @@ final class TokenVerifyCommand extends BaseCommand {
             return new ByteArrayInputStream(typed == null ? new byte[0]
                     : new String(typed).getBytes(StandardCharsets.UTF_8));
         }
-        return new BufferedInputStream(root().context.stdin());
+        return root().context.stdin();
     }
 }

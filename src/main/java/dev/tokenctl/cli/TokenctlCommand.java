@@ -25,10 +25,8 @@ import picocli.CommandLine.ScopeType;
 
 /** The root command: global options, and the store and services they select, opened on first use. */
 @Command(name = "tokenctl", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class, sortOptions = false, usageHelpAutoWidth = true,
-        description = "Administer system API tokens on a local store: create, list, verify, rotate and revoke them.",
-        subcommands = {TokenCommand.class, PolicyCommand.class, IpFilterCommand.class, PermissionsCommand.class,
-                AuditCommand.class, CompletionCommand.class})
+        versionProvider = VersionProvider.class, sortOptions = false,
+        description = "Administer system API tokens on a local store: create, list, verify, rotate and revoke them.")
 public final class TokenctlCommand {
     /** Default wait for a store locked by another process. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
@@ -61,6 +59,11 @@ public final class TokenctlCommand {
             warnIfExposed(path);
         }
         return store;
+    }
+
+    /** Starts readying the store's driver while the command line is still being parsed. */
+    void warmUp() {
+        NativeLibrary.warmUp(cacheDirectory());
     }
 
     /** How long to wait for a store locked by another process: TOKENCTL_LOCK_TIMEOUT, default 10s. */

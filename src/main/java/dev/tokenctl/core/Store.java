@@ -35,6 +35,9 @@ public interface Store extends AutoCloseable {
 
     Optional<Credential> credential(String id);
 
+    /** The credentials of those ids that exist, by id: one lookup for a batch of tokens. */
+    java.util.Map<String, Credential> credentials(java.util.Collection<String> ids);
+
     /** Streams the matching tokens, oldest first, without holding them all in memory. */
     void forEachToken(TokenQuery query, Consumer<Token> sink);
 

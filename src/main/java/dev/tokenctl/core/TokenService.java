@@ -20,9 +20,6 @@ public final class TokenService {
     public static final int MAX_NAME = 253;
     /** Limit on descriptions and revocation reasons, in characters. */
     public static final int MAX_TEXT = 1000;
-    /** Last use and denied-verify audit events are written at most this often per token. */
-    static final Duration RECORD_INTERVAL = Duration.ofMinutes(1);
-
     private final Session session;
     private final Store store;
     private final TokenFormat format;
@@ -196,84 +193,24 @@ public final class TokenService {
     }
 
     /**
-     * Checks a token string. Malformed strings and unknown ids are answered without writing
-     * anything; a valid use updates last-used at most once a minute, and a denied verify of an
-     * existing token is audited at most once a minute per token and reason.
+     * Checks one token string; see {@link Verifier} for what is recorded.
      *
      * @param address the client address, or null when none was given
      */
     public Verification verify(String tokenString, IPAddress address, Set<Permission> required) {
-        TokenFormat.Parsed parsed;
-        try {
-            parsed = TokenFormat.parse(tokenString);
-        } catch (TokenFormat.FormatException e) {
-            return new Verification(e.problem() == TokenFormat.Problem.MALFORMED
-                    ? Verification.Reason.MALFORMED : Verification.Reason.BAD_CHECKSUM, null);
+        try (Verifier verifier = verifier(address, required)) {
+            return verifier.verify(tokenString);
         }
-        Optional<Store.Credential> credential = store.credential(parsed.id());
-        if (credential.isEmpty()) {
-            return new Verification(Verification.Reason.UNKNOWN, null);
-        }
-        Token token = credential.get().token();
-        if (!TokenFormat.digestsMatch(credential.get().digest(), TokenFormat.digest(parsed.secret()))) {
-            return denied(Verification.Reason.UNKNOWN, token, "secret does not match");
-        }
-        Instant now = session.now();
-        Policy policy = store.policy();
-        Verification.Reason reason = check(token, policy, now, address, required);
-        if (reason != Verification.Reason.VALID) {
-            return denied(reason, token, null);
-        }
-        if (token.lastUsedAt() == null || !now.isBefore(token.lastUsedAt().plus(RECORD_INTERVAL))) {
-            store.recordUse(token.id(), now, address == null ? null : IpFilter.format(address));
-        }
-        return new Verification(Verification.Reason.VALID, token);
+    }
+
+    /** A verifier for many tokens with the same address and required permissions. */
+    public Verifier verifier(IPAddress address, Set<Permission> required) {
+        return new Verifier(session, address, required);
     }
 
     /** Audit events, oldest first; {@code since} and {@code tokenId} may be null. */
     public void audit(Duration since, String tokenId, Consumer<AuditEvent> sink) {
         store.forEachAudit(since == null ? null : session.now().minus(since), tokenId, sink);
-    }
-
-    private Verification.Reason check(Token token, Policy policy, Instant now, IPAddress address,
-                                      Set<Permission> required) {
-        if (!policy.tokensEnabled()) {
-            return Verification.Reason.TOKENS_DISABLED;
-        }
-        switch (token.status(now)) {
-            case REVOKED:
-                return Verification.Reason.REVOKED;
-            case EXPIRED:
-                return Verification.Reason.EXPIRED;
-            default:
-                break;
-        }
-        String filterName = policy.enforcedIpFilter() != null ? policy.enforcedIpFilter() : token.ipFilter();
-        if (filterName != null) {
-            if (address == null) {
-                return Verification.Reason.IP_REQUIRED;
-            }
-            Optional<IpFilter> filter = store.ipFilter(filterName);
-            if (filter.isEmpty() || !filter.get().evaluate(address).allowed()) {
-                return Verification.Reason.IP_DENIED;
-            }
-        }
-        if (!token.permissions().containsAll(required)) {
-            return Verification.Reason.MISSING_PERMISSION;
-        }
-        return Verification.Reason.VALID;
-    }
-
-    private Verification denied(Verification.Reason reason, Token token, String note) {
-        String details = "reason=" + reason.label() + (note == null ? "" : " (" + note + ")");
-        store.transaction(() -> {
-            Optional<Instant> last = store.lastAudit(token.id(), "verify-denied", details);
-            if (last.isEmpty() || !session.now().isBefore(last.get().plus(RECORD_INTERVAL))) {
-                session.audit("verify-denied", token.id(), details);
-            }
-            return null;
-        });
-        return new Verification(reason, token);
     }
 
     private String insert(Token token) {

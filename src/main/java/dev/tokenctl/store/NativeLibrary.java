@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.CRC32;
-import org.sqlite.util.OSInfo;
 
 /**
  * sqlite-jdbc's native library, extracted once into a per-user cache instead of into /tmp on
@@ -32,9 +31,12 @@ public final class NativeLibrary {
         }
         prepared = true;
         try {
-            String folder = OSInfo.getNativeLibFolderPathForCurrentOS();
+            String folder = folder();
+            if (folder == null) {
+                return;
+            }
             String name = System.mapLibraryName("sqlitejdbc");
-            URL url = OSInfo.class.getResource("/org/sqlite/native/" + folder + "/" + name);
+            URL url = NativeLibrary.class.getResource("/org/sqlite/native/" + folder + "/" + name);
             if (url == null) {
                 return;
             }
@@ -55,6 +57,42 @@ public final class NativeLibrary {
         } catch (IOException | RuntimeException e) {
             // An unwritable or odd cache: sqlite-jdbc extracts to its temp directory as usual.
         }
+    }
+
+    /**
+     * The jar's folder for this platform, for the common glibc Linux machines; null elsewhere,
+     * where sqlite-jdbc finds its own. (Its OSInfo would tell, but starts a process to do so.)
+     */
+    private static String folder() {
+        String arch = System.getProperty("os.arch");
+        boolean musl = Files.exists(Path.of("/lib/ld-musl-x86_64.so.1")) || Files.exists(Path.of("/lib/ld-musl-aarch64.so.1"));
+        if (!"Linux".equals(System.getProperty("os.name")) || musl) {
+            return null;
+        }
+        return switch (arch) {
+            case "amd64", "x86_64" -> "Linux/x86_64";
+            case "aarch64" -> "Linux/aarch64";
+            default -> null;
+        };
+    }
+
+    /**
+     * Starts preparing sqlite-jdbc on a background thread: the native library, and the date
+     * formatter every connection builds, whose locale data takes tens of milliseconds to load.
+     * The command line is parsed meanwhile; whoever comes second waits for the other.
+     */
+    public static void warmUp(Path cacheRoot) {
+        Thread thread = new Thread(() -> {
+            prepare(cacheRoot);
+            try {
+                org.sqlite.SQLiteJDBCLoader.initialize();
+                org.sqlite.date.FastDateFormat.getInstance(org.sqlite.SQLiteConfig.DEFAULT_DATE_STRING_FORMAT);
+            } catch (Exception | LinkageError e) {
+                // The connection will do this work itself, and report what fails.
+            }
+        }, "sqlite-warm-up");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static void extract(JarURLConnection jar, Path dir, Path library, long expected) throws IOException {

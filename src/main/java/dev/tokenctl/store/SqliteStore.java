@@ -23,7 +23,11 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -43,6 +47,8 @@ public final class SqliteStore implements Store {
             + " revoked_at, revoke_reason, last_used_at, last_used_address, rotated_from";
 
     private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, Set<Permission>> permissionSets = new HashMap<>();
     private final String location;
     private final Duration busyTimeout;
     private int depth;
@@ -161,13 +167,13 @@ public final class SqliteStore implements Store {
 
     @Override
     public Optional<Token> token(String id) {
-        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = ?", SqliteStore::token, id);
+        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = ?", this::token, id);
     }
 
     @Override
     public Optional<Token> tokenByName(String name) {
         return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE name = ?"
-                + " ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1", SqliteStore::token, name);
+                + " ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1", this::token, name);
     }
 
     @Override
@@ -178,7 +184,30 @@ public final class SqliteStore implements Store {
     @Override
     public Optional<Credential> credential(String id) {
         return first("SELECT " + TOKEN_COLUMNS + ", secret_sha256 FROM tokens WHERE id = ?",
-                rs -> new Credential(token(rs), rs.getBytes("secret_sha256")), id);
+                rs -> new Credential(token(rs), rs.getBytes(13)), id);
+    }
+
+    /** Ids looked up per query; shorter lists are padded, so there is one statement to prepare. */
+    private static final int LOOKUP_CHUNK = 100;
+
+    @Override
+    public Map<String, Credential> credentials(Collection<String> ids) {
+        Map<String, Credential> found = new HashMap<>();
+        String sql = "SELECT " + TOKEN_COLUMNS + ", secret_sha256 FROM tokens WHERE id IN ("
+                + String.join(",", Collections.nCopies(LOOKUP_CHUNK, "?")) + ")";
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
+            Object[] args = new Object[LOOKUP_CHUNK];
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
+            for (int i = 0; i < LOOKUP_CHUNK; i++) {
+                args[i] = chunk.get(Math.min(i, chunk.size() - 1));
+            }
+            each(sql, rs -> {
+                Token token = token(rs);
+                found.put(token.id(), new Credential(token, rs.getBytes(13)));
+            }, args);
+        }
+        return found;
     }
 
     @Override
@@ -307,6 +336,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public void close() {
+        for (PreparedStatement statement : statements.values()) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // Closing the connection below releases it anyway.
+            }
+        }
+        statements.clear();
         closeQuietly(connection);
     }
 
@@ -323,15 +360,15 @@ public final class SqliteStore implements Store {
     }
 
     int update(String sql, Object... args) {
-        try (PreparedStatement statement = prepare(sql, args)) {
-            return statement.executeUpdate();
+        try {
+            return prepare(sql, args).executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
         }
     }
 
     <T> Optional<T> first(String sql, RowReader<T> reader, Object... args) {
-        try (PreparedStatement statement = prepare(sql, args); ResultSet rs = statement.executeQuery()) {
+        try (ResultSet rs = prepare(sql, args).executeQuery()) {
             return rs.next() ? Optional.ofNullable(reader.read(rs)) : Optional.empty();
         } catch (SQLException e) {
             throw failure(e);
@@ -339,7 +376,7 @@ public final class SqliteStore implements Store {
     }
 
     void each(String sql, RowHandler handler, Object... args) {
-        try (PreparedStatement statement = prepare(sql, args); ResultSet rs = statement.executeQuery()) {
+        try (ResultSet rs = prepare(sql, args).executeQuery()) {
             while (rs.next()) {
                 handler.handle(rs);
             }
@@ -354,8 +391,14 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /** The statement for {@code sql}, prepared once per connection and kept: a batch reuses it. */
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement);
+        }
+        statement.clearParameters();
         try {
             for (int i = 0; i < args.length; i++) {
                 Object arg = args[i];
@@ -371,18 +414,27 @@ public final class SqliteStore implements Store {
             }
             return statement;
         } catch (SQLException e) {
+            statements.remove(sql);
             statement.close();
             throw e;
         }
     }
 
-    private static Token token(ResultSet rs) throws SQLException {
-        String permissions = rs.getString("permissions");
-        return new Token(rs.getString("id"), rs.getString("name"), rs.getString("description"),
-                permissions.isEmpty() ? Set.of() : Set.copyOf(Permission.parseList(permissions)),
-                instant(rs, "created_at"), instant(rs, "expires_at"), rs.getString("ip_filter"),
-                instant(rs, "revoked_at"), rs.getString("revoke_reason"), instant(rs, "last_used_at"),
-                rs.getString("last_used_address"), rs.getString("rotated_from"));
+    /** Reads the columns of {@link #TOKEN_COLUMNS} by position: a batch verify reads many rows. */
+    private Token token(ResultSet rs) throws SQLException {
+        return new Token(rs.getString(1), rs.getString(2), rs.getString(3), permissions(rs.getString(4)),
+                instant(rs, 5), instant(rs, 6), rs.getString(7), instant(rs, 8), rs.getString(9), instant(rs, 10),
+                rs.getString(11), rs.getString(12));
+    }
+
+    /** Permission sets are stored as text; the few distinct ones are parsed once. */
+    private Set<Permission> permissions(String text) {
+        return permissionSets.computeIfAbsent(text, t -> t.isEmpty() ? Set.of() : Set.copyOf(Permission.parseList(t)));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     private static IpFilter ipFilter(ResultSet rs) throws SQLException {

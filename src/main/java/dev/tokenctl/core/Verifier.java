@@ -1,0 +1,160 @@
+package dev.tokenctl.core;
+
+import inet.ipaddr.IPAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks token strings against the store and the policy, for one client address and one set of
+ * required permissions: once for {@code token verify}, many times for {@code --batch}.
+ *
+ * <p>Malformed strings and unknown ids are answered without writing anything. A valid use
+ * updates the token's last-used time (and address) at most once a minute; these updates are
+ * gathered and written together, in one transaction per 500 tokens or per second and on
+ * {@link #close}, so a batch does not pay a commit per token. A denied verify of an existing
+ * token is audited at most once a minute per token and reason. The policy and filters are read
+ * again when they are more than a second old, so a long batch follows policy changes.
+ */
+public final class Verifier implements AutoCloseable {
+    /** Last use and denied-verify audit events are written at most this often per token. */
+    static final Duration RECORD_INTERVAL = Duration.ofMinutes(1);
+    private static final long REFRESH_NANOS = 1_000_000_000L;
+    private static final int FLUSH_COUNT = 500;
+
+    private final Session session;
+    private final Store store;
+    private final IPAddress address;
+    private final String addressText;
+    private final Set<Permission> required;
+    private final Map<String, Instant> pendingUses = new LinkedHashMap<>();
+    private final Map<String, Optional<IpFilter>> filters = new HashMap<>();
+    private Policy policy;
+    private long readAt;
+    private long flushedAt = System.nanoTime();
+
+    Verifier(Session session, IPAddress address, Set<Permission> required) {
+        this.session = session;
+        this.store = session.store();
+        this.address = address;
+        this.addressText = address == null ? null : IpFilter.format(address);
+        this.required = Set.copyOf(required);
+    }
+
+    public Verification verify(String tokenString) {
+        return verify(List.of(tokenString)).get(0);
+    }
+
+    /** Checks several token strings with one store lookup; the answers are in the same order. */
+    public List<Verification> verify(List<String> tokenStrings) {
+        List<Object> parsed = new ArrayList<>(tokenStrings.size());
+        List<String> ids = new ArrayList<>(tokenStrings.size());
+        for (String tokenString : tokenStrings) {
+            try {
+                TokenFormat.Parsed p = TokenFormat.parse(tokenString);
+                parsed.add(p);
+                ids.add(p.id());
+            } catch (TokenFormat.FormatException e) {
+                parsed.add(new Verification(e.problem() == TokenFormat.Problem.MALFORMED
+                        ? Verification.Reason.MALFORMED : Verification.Reason.BAD_CHECKSUM, null));
+            }
+        }
+        Map<String, Store.Credential> credentials = ids.isEmpty() ? Map.of() : store.credentials(ids);
+        List<Verification> answers = new ArrayList<>(tokenStrings.size());
+        for (Object item : parsed) {
+            answers.add(item instanceof TokenFormat.Parsed p ? verify(p, credentials.get(p.id())) : (Verification) item);
+        }
+        return answers;
+    }
+
+    private Verification verify(TokenFormat.Parsed parsed, Store.Credential credential) {
+        if (credential == null) {
+            return new Verification(Verification.Reason.UNKNOWN, null);
+        }
+        Token token = credential.token();
+        if (!TokenFormat.digestsMatch(credential.digest(), TokenFormat.digest(parsed.secret()))) {
+            return denied(Verification.Reason.UNKNOWN, token, "secret does not match");
+        }
+        Instant now = session.now();
+        Verification.Reason reason = check(token, now);
+        if (reason != Verification.Reason.VALID) {
+            return denied(reason, token, null);
+        }
+        if (token.lastUsedAt() == null || !now.isBefore(token.lastUsedAt().plus(RECORD_INTERVAL))) {
+            pendingUses.putIfAbsent(token.id(), now);
+            if (pendingUses.size() >= FLUSH_COUNT || System.nanoTime() - flushedAt > REFRESH_NANOS) {
+                flush();
+            }
+        }
+        return new Verification(Verification.Reason.VALID, token);
+    }
+
+    /** Writes the gathered last-use times in one transaction. */
+    public void flush() {
+        flushedAt = System.nanoTime();
+        if (pendingUses.isEmpty()) {
+            return;
+        }
+        store.transaction(() -> {
+            pendingUses.forEach((id, at) -> store.recordUse(id, at, addressText));
+            return null;
+        });
+        pendingUses.clear();
+    }
+
+    @Override
+    public void close() {
+        flush();
+    }
+
+    private Verification.Reason check(Token token, Instant now) {
+        if (policy == null || System.nanoTime() - readAt > REFRESH_NANOS) {
+            policy = store.policy();
+            filters.clear();
+            readAt = System.nanoTime();
+        }
+        if (!policy.tokensEnabled()) {
+            return Verification.Reason.TOKENS_DISABLED;
+        }
+        switch (token.status(now)) {
+            case REVOKED:
+                return Verification.Reason.REVOKED;
+            case EXPIRED:
+                return Verification.Reason.EXPIRED;
+            default:
+                break;
+        }
+        String filterName = policy.enforcedIpFilter() != null ? policy.enforcedIpFilter() : token.ipFilter();
+        if (filterName != null) {
+            if (address == null) {
+                return Verification.Reason.IP_REQUIRED;
+            }
+            Optional<IpFilter> filter = filters.computeIfAbsent(filterName, store::ipFilter);
+            if (filter.isEmpty() || !filter.get().evaluate(address).allowed()) {
+                return Verification.Reason.IP_DENIED;
+            }
+        }
+        if (!token.permissions().containsAll(required)) {
+            return Verification.Reason.MISSING_PERMISSION;
+        }
+        return Verification.Reason.VALID;
+    }
+
+    private Verification denied(Verification.Reason reason, Token token, String note) {
+        String details = "reason=" + reason.label() + (note == null ? "" : " (" + note + ")");
+        store.transaction(() -> {
+            Optional<Instant> last = store.lastAudit(token.id(), "verify-denied", details);
+            if (last.isEmpty() || !session.now().isBefore(last.get().plus(RECORD_INTERVAL))) {
+                session.audit("verify-denied", token.id(), details);
+            }
+            return null;
+        });
+        return new Verification(reason, token);
+    }
+}
