@@ -3,7 +3,9 @@ package dev.tokenctl.cli;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -60,7 +62,7 @@ public final class Cli {
 
     /** The whole command tree, for help, completion scripts and man pages. */
     public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = root(context, err);
+        CommandLine commandLine = root(new TokenctlCommand(context), err);
         addAll(commandLine, TREE);
         return configure(commandLine, out, err);
     }
@@ -71,30 +73,41 @@ public final class Cli {
      * Building all of picocli's model of the tree costs more than running most commands.
      */
     public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine root = root(context, err);
+        List<String> path = path(args);
+        TokenctlCommand command = new TokenctlCommand(context);
+        if (path.contains("completion")) {
+            return commandLine(context, out, err);
+        }
+        command.warmUp(path);
+        CommandLine root = root(command, err);
         CommandLine level = root;
+        Map<String, Node> children = TREE;
+        for (String name : path) {
+            Node node = children.get(name);
+            level.addSubcommand(name, node.type());
+            level = level.getSubcommands().get(name);
+            children = node.children();
+        }
+        addAll(level, children);
+        return configure(root, out, err);
+    }
+
+    /** The command names at the start of {@code args}, skipping options, e.g. [token, verify]. */
+    private static List<String> path(String... args) {
+        List<String> path = new ArrayList<>();
         Map<String, Node> children = TREE;
         for (int i = 0; i < args.length && !children.isEmpty(); i++) {
             String arg = args[i];
             if (VALUE_OPTIONS.contains(arg)) {
                 i++;
-            } else if (arg.equals("completion")) {
-                addAll(root, TREE);
-                return configure(root, out, err);
             } else if (!arg.startsWith("-") && children.containsKey(arg)) {
-                if (level == root && !arg.equals("permissions")) {
-                    ((TokenctlCommand) root.getCommand()).warmUp();
-                }
-                Node node = children.get(arg);
-                level.addSubcommand(arg, node.type());
-                level = level.getSubcommands().get(arg);
-                children = node.children();
+                path.add(arg);
+                children = children.get(arg).children();
             } else if (!arg.startsWith("-")) {
                 break;
             }
         }
-        addAll(level, children);
-        return configure(root, out, err);
+        return path;
     }
 
     private static void addAll(CommandLine parent, Map<String, Node> children) {
@@ -106,8 +119,7 @@ public final class Cli {
         });
     }
 
-    private static CommandLine root(Context context, PrintWriter err) {
-        TokenctlCommand root = new TokenctlCommand(context);
+    private static CommandLine root(TokenctlCommand root, PrintWriter err) {
         root.err = err;
         CommandLine commandLine = new CommandLine(root);
         Map<String, String> codes = new LinkedHashMap<>();

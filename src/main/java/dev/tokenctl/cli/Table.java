@@ -56,9 +56,13 @@ final class Table {
         for (int i = 0; i < headers.length; i++) {
             widths[i] = length(headers[i]);
         }
-        for (String[] row : rows) {
+        int[][] lengths = new int[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            lengths[r] = new int[row.length];
             for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], length(row[i]));
+                lengths[r][i] = length(row[i]);
+                widths[i] = Math.max(widths[i], lengths[r][i]);
             }
         }
         if (width > 0) {
@@ -81,9 +85,14 @@ final class Table {
                 widths[column] = -1;
             }
         }
-        line(out, headers, widths, false);
-        for (String[] row : rows) {
-            line(out, row, widths, true);
+        int[] headerLengths = new int[headers.length];
+        for (int i = 0; i < headers.length; i++) {
+            headerLengths[i] = length(headers[i]);
+        }
+        StringBuilder line = new StringBuilder(256);
+        line(out, line, headers, headerLengths, widths, false);
+        for (int r = 0; r < rows.size(); r++) {
+            line(out, line, rows.get(r), lengths[r], widths, true);
         }
     }
 
@@ -99,24 +108,29 @@ final class Table {
         return text.codePointCount(0, text.length());
     }
 
-    private static String fit(String text, int width) {
-        if (length(text) <= width) {
-            return text;
-        }
-        return text.substring(0, text.offsetByCodePoints(0, width - 1)) + "…";
-    }
-
-    private void line(PrintWriter out, String[] cells, int[] widths, boolean styled) {
-        StringBuilder line = new StringBuilder();
+    private void line(PrintWriter out, StringBuilder line, String[] cells, int[] lengths, int[] widths, boolean styled) {
+        line.setLength(0);
         for (int i = 0; i < cells.length; i++) {
             if (widths[i] < 0) {
                 continue;
             }
-            String cell = fit(cells[i], widths[i]);
-            String padding = i < cells.length - 1 ? " ".repeat(widths[i] - length(cell) + 2) : "";
+            String cell = cells[i];
+            int length = lengths[i];
+            if (length > widths[i]) {
+                cell = cell.substring(0, cell.offsetByCodePoints(0, widths[i] - 1)) + "…";
+                length = widths[i];
+            }
             UnaryOperator<String> style = styled ? styles.get(i) : null;
-            line.append(style == null ? cell : style.apply(cell)).append(padding);
+            line.append(style == null ? cell : style.apply(cell));
+            if (i < cells.length - 1) {
+                line.append(" ".repeat(widths[i] - length + 2));
+            }
         }
-        out.println(line.toString().stripTrailing());
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == ' ') {
+            end--;
+        }
+        line.setLength(end);
+        out.println(line);
     }
 }

@@ -15,7 +15,8 @@ final class Times {
 
     /** The local date alone, for narrow table columns. */
     static String date(Instant instant, ZoneId zone) {
-        return instant.atZone(zone).toLocalDate().toString();
+        long local = instant.getEpochSecond() + zone.getRules().getOffset(instant).getTotalSeconds();
+        return java.time.LocalDate.ofEpochDay(Math.floorDiv(local, 86_400)).toString();
     }
 
     /** ISO-8601 UTC to the second, or null. */

@@ -1,10 +1,13 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,8 +50,10 @@ final class TokenListCommand extends BaseCommand {
             return ExitCode.OK;
         }
         Table table = new Table("ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "IP FILTER", "CREATED", "LAST USED");
+        // Tokens share a few permission sets; each is spelled out once.
+        Map<Set<Permission>, String> spelled = new HashMap<>();
         tokens.list(statuses, expiringWithin, t -> table.row(t.id(), t.name(),
-                String.join(",", Views.names(t.permissions())), t.status(now).label(),
+                spelled.computeIfAbsent(t.permissions(), Permission::format), t.status(now).label(),
                 t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), output.context.zone()) + " ("
                         + Times.relative(t.expiresAt(), now, false) + ")",
                 t.ipFilter() == null ? "-" : t.ipFilter(),

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,9 +62,23 @@ public final class TokenctlCommand {
         return store;
     }
 
-    /** Starts readying the store's driver while the command line is still being parsed. */
-    void warmUp() {
-        NativeLibrary.warmUp(cacheDirectory());
+    /**
+     * Starts the slow first steps of the command on {@code path} on another thread while the
+     * command line is still being parsed: readying the store's driver, and for commands that
+     * issue tokens, seeding the secure random generator.
+     */
+    void warmUp(List<String> path) {
+        if (path.isEmpty() || path.get(0).equals("permissions")) {
+            return;
+        }
+        boolean issues = path.size() > 1 && path.get(0).equals("token")
+                && (path.get(1).equals("create") || path.get(1).equals("rotate"));
+        NativeLibrary.warmUp(cacheDirectory(), issues ? () -> Secure.RANDOM.nextInt() : () -> { });
+    }
+
+    /** The generator of token secrets, made once; its first use reads the OS's entropy. */
+    static final class Secure {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     /** How long to wait for a store locked by another process: TOKENCTL_LOCK_TIMEOUT, default 10s. */
@@ -96,7 +111,7 @@ public final class TokenctlCommand {
     }
 
     TokenService tokens() {
-        return new TokenService(session(), new TokenFormat(new SecureRandom()));
+        return new TokenService(session(), new TokenFormat(Secure.RANDOM));
     }
 
     PolicyService policies() {

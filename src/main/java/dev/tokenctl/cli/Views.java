@@ -56,7 +56,12 @@ final class Views {
         return new AuditView(Times.iso(e.at()), e.actor(), e.action(), e.tokenId(), e.details());
     }
 
+    /** API names in catalog order. */
     static List<String> names(Set<Permission> permissions) {
-        return permissions.stream().sorted().map(Enum::name).toList();
+        List<String> names = new java.util.ArrayList<>(permissions.size());
+        for (Permission p : permissions.isEmpty() ? permissions : java.util.EnumSet.copyOf(permissions)) {
+            names.add(p.name());
+        }
+        return names;
     }
 }

@@ -113,7 +113,11 @@ public enum Permission {
 
     /** API names joined with commas, in catalog order. */
     public static String format(Set<Permission> permissions) {
-        return permissions.stream().sorted().map(Enum::name).collect(Collectors.joining(","));
+        StringBuilder out = new StringBuilder();
+        for (Permission p : EnumSet.copyOf(permissions)) {
+            out.append(out.length() == 0 ? "" : ",").append(p.name());
+        }
+        return out.toString();
     }
 
     private static List<String> suggestions(String input) {

@@ -14,10 +14,16 @@ public record Token(String id, String name, String description, Set<Permission> 
 
     /** Where a token stands at a moment. */
     public enum Status {
-        ACTIVE, EXPIRED, REVOKED;
+        ACTIVE("active"), EXPIRED("expired"), REVOKED("revoked");
+
+        private final String label;
+
+        Status(String label) {
+            this.label = label;
+        }
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 

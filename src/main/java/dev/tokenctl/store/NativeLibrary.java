@@ -80,9 +80,11 @@ public final class NativeLibrary {
      * Starts preparing sqlite-jdbc on a background thread: the native library, and the date
      * formatter every connection builds, whose locale data takes tens of milliseconds to load.
      * The command line is parsed meanwhile; whoever comes second waits for the other.
+     * {@code alsoWarm} runs first on the same thread, for the caller's own slow first steps.
      */
-    public static void warmUp(Path cacheRoot) {
+    public static void warmUp(Path cacheRoot, Runnable alsoWarm) {
         Thread thread = new Thread(() -> {
+            alsoWarm.run();
             prepare(cacheRoot);
             try {
                 org.sqlite.SQLiteJDBCLoader.initialize();

@@ -429,7 +429,8 @@ public final class SqliteStore implements Store {
 
     /** Permission sets are stored as text; the few distinct ones are parsed once. */
     private Set<Permission> permissions(String text) {
-        return permissionSets.computeIfAbsent(text, t -> t.isEmpty() ? Set.of() : Set.copyOf(Permission.parseList(t)));
+        return permissionSets.computeIfAbsent(text, t -> t.isEmpty() ? Set.of()
+                : Collections.unmodifiableSet(Permission.parseList(t)));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -53,7 +53,7 @@ class CrashIT {
             builder.environment().putAll(env);
             Process process = builder.start();
             // Most of a run is JVM start; spread the kills over the whole life of the process.
-            boolean exited = process.waitFor(random.nextInt(700), TimeUnit.MILLISECONDS);
+            boolean exited = process.waitFor(random.nextInt(300), TimeUnit.MILLISECONDS);
             if (!exited) {
                 process.destroyForcibly();
                 killed++;

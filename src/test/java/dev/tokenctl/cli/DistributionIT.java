@@ -30,12 +30,26 @@ class DistributionIT {
         assertThat(Files.isExecutable(home.resolve("bin/tokenctl"))).isTrue();
 
         Map<String, String> env = Map.of("PATH", home.resolve("bin") + ":" + System.getenv("PATH"),
-                "TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
+                "TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString(),
+                "XDG_CACHE_HOME", dir.resolve("cache").toString());
         LauncherIT.Run version = LauncherIT.run(Path.of("/bin/sh"), dir, env, "", "-c", "tokenctl --version");
         assertThat(version.out()).isEqualTo("tokenctl 0.1.0\n");
         LauncherIT.Run created = LauncherIT.run(Path.of("/bin/sh"), Path.of("/"), env, "", "-c",
                 "tokenctl token create --name d --permission ReadHealthCheck --expires-in 1h");
         assertThat(created.code()).as(created.toString()).isZero();
+
+        // The first run of an installed copy makes its class-data-sharing archive in the background.
+        Path archive = null;
+        for (int i = 0; i < 240 && archive == null; i++) {
+            Thread.sleep(500);
+            try (var files = Files.list(Files.createDirectories(dir.resolve("cache/tokenctl")))) {
+                archive = files.filter(p -> p.toString().endsWith(".jsa")).findFirst().orElse(null);
+            }
+        }
+        assertThat(archive).as("archive made in the user's cache").isNotNull();
+        LauncherIT.Run shared = LauncherIT.run(Path.of("/bin/sh"), dir, env, "", "-c",
+                "TOKENCTL_JAVA_OPTS=-Xlog:class+load tokenctl token list");
+        assertThat(shared.out()).contains("dev.tokenctl.cli.Main source: shared objects file");
 
         String bash = CompletionsTest.bashComplete(home.resolve("completions/tokenctl.bash"),
                 "tokenctl token create --permission ");
