@@ -46,6 +46,15 @@ final class CliRunner {
         }
     }
 
+    /** Runs and fails the test, showing all output, unless the exit code is 0. */
+    Result ok(String... args) {
+        Result r = run(args);
+        if (r.code() != 0) {
+            throw new AssertionError("expected exit 0: " + r);
+        }
+        return r;
+    }
+
     Result run(String... args) {
         return runWithInput("", args);
     }

@@ -22,21 +22,15 @@ class IpFilterCommandsTest {
         cli = new CliRunner(dir);
     }
 
-    private CliRunner.Result ok(String... args) {
-        CliRunner.Result r = cli.run(args);
-        assertThat(r.code()).as(r.toString()).isZero();
-        return r;
-    }
-
     @Test
     void addFromFileOrStdinKeepsLineNumbersAndReportsHostBits() throws Exception {
         Path rules = dir.resolve("office.rules");
         Files.writeString(rules, "# office\ndeny 10.20.0.13\nallow 10.20.0.1/16\nallow 2001:db8:20::/48\n");
-        CliRunner.Result added = ok("ipfilter", "add", "office", "--file", rules.toString());
+        CliRunner.Result added = cli.ok("ipfilter", "add", "office", "--file", rules.toString());
         assertThat(added.err()).isEqualTo("tokenctl: note: line 3: 10.20.0.1/16 has host bits set; stored as 10.20.0.0/16\n");
         assertThat(added.out()).contains("    3  allow 10.20.0.0/16");
 
-        CliRunner.Result test = ok("ipfilter", "test", "office", "10.20.5.5");
+        CliRunner.Result test = cli.ok("ipfilter", "test", "office", "10.20.5.5");
         assertThat(test.out()).isEqualTo("allow 10.20.5.5 (line 3: allow 10.20.0.0/16)\n");
         CliRunner.Result denied = cli.run("ipfilter", "test", "office", "10.20.0.13");
         assertThat(denied.code()).isEqualTo(1);
@@ -44,18 +38,18 @@ class IpFilterCommandsTest {
         CliRunner.Result fallthrough = cli.run("ipfilter", "test", "office", "2001:db8:21::1");
         assertThat(fallthrough.code()).isEqualTo(1);
         assertThat(fallthrough.out()).contains("no rule matched");
-        assertThat(ok("ipfilter", "test", "office", "::ffff:10.20.1.1").out()).startsWith("allow ::ffff:10.20.1.1");
-        JsonNode json = JSON.readTree(ok("ipfilter", "test", "office", "2001:db8:20::5", "-o", "json").out());
+        assertThat(cli.ok("ipfilter", "test", "office", "::ffff:10.20.1.1").out()).startsWith("allow ::ffff:10.20.1.1");
+        JsonNode json = JSON.readTree(cli.ok("ipfilter", "test", "office", "2001:db8:20::5", "-o", "json").out());
         assertThat(json.get("allowed").asBoolean()).isTrue();
         assertThat(json.get("line").asInt()).isEqualTo(4);
 
         assertThat(cli.runWithInput("allow all\n", "ipfilter", "add", "open", "--file", "-").code()).isZero();
-        assertThat(ok("ipfilter", "list").out()).contains("office", "open");
+        assertThat(cli.ok("ipfilter", "list").out()).contains("office", "open");
     }
 
     @Test
     void badRulesAreRefusedWithLineAndTextAndNothingIsStored() throws Exception {
-        ok("ipfilter", "add", "seed", "--rule", "allow all");
+        cli.ok("ipfilter", "add", "seed", "--rule", "allow all");
         byte[] before = cli.storeBytes();
         CliRunner.Result r = cli.run("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8", "--rule", "allow gateway.local");
         assertThat(r.code()).isEqualTo(2);
@@ -73,40 +67,40 @@ class IpFilterCommandsTest {
 
     @Test
     void updateTakesEffectAtOnceForBoundTokens() {
-        ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
         String token = cli.create("gw", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
         assertThat(cli.runWithInput(token, "token", "verify", "--ip", "10.1.1.1").code()).isZero();
         assertThat(cli.runWithInput(token, "token", "verify").err()).isEqualTo("denied: ip-required\n");
-        ok("ipfilter", "update", "office", "--rule", "deny 10.1.0.0/16", "--rule", "allow 10.0.0.0/8");
+        cli.ok("ipfilter", "update", "office", "--rule", "deny 10.1.0.0/16", "--rule", "allow 10.0.0.0/8");
         assertThat(cli.runWithInput(token, "token", "verify", "--ip", "10.1.1.1").err()).isEqualTo("denied: ip-denied\n");
         assertThat(cli.runWithInput(token, "token", "verify", "--ip", "10.2.1.1").code()).isZero();
         assertThat(cli.run("ipfilter", "update", "nope", "--rule", "allow all").code()).isEqualTo(3);
-        assertThat(ok("audit", "list").out()).contains("rules: allow 10.0.0.0/8 -> deny 10.1.0.0/16, allow 10.0.0.0/8");
+        assertThat(cli.ok("audit", "list").out()).contains("rules: allow 10.0.0.0/8 -> deny 10.1.0.0/16, allow 10.0.0.0/8");
         assertThat(cli.run("token", "create", "--name", "x", "--permission", "ReadHealthCheck", "--no-expiry",
                 "--ip-filter", "nope").code()).isEqualTo(3);
     }
 
     @Test
     void removeIsRefusedWhileTokensOrThePolicyUseTheFilter() {
-        ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
         cli.create("gw", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
         CliRunner.Result byToken = cli.run("ipfilter", "remove", "office");
         assertThat(byToken.code()).isEqualTo(4);
         assertThat(byToken.err()).contains("in use by token 'gw'");
-        ok("token", "revoke", "gw");
-        ok("policy", "set", "--enforce-ip-filter", "office");
+        cli.ok("token", "revoke", "gw");
+        cli.ok("policy", "set", "--enforce-ip-filter", "office");
         CliRunner.Result byPolicy = cli.run("ipfilter", "remove", "office");
         assertThat(byPolicy.code()).isEqualTo(4);
         assertThat(byPolicy.err()).contains("the security policy");
-        ok("policy", "set", "--enforce-ip-filter", "none");
-        assertThat(ok("ipfilter", "remove", "office").out()).isEqualTo("removed office\n");
+        cli.ok("policy", "set", "--enforce-ip-filter", "none");
+        assertThat(cli.ok("ipfilter", "remove", "office").out()).isEqualTo("removed office\n");
         assertThat(cli.run("ipfilter", "show", "office").code()).isEqualTo(3);
         assertThat(cli.run("ipfilter", "remove", "office").code()).isEqualTo(3);
     }
 
     @Test
     void ipv6ClientsWorkEverywhere() {
-        ok("ipfilter", "add", "v6", "--rule", "allow 2001:db8::/32");
+        cli.ok("ipfilter", "add", "v6", "--rule", "allow 2001:db8::/32");
         String token = cli.create("gw", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "v6");
         assertThat(cli.runWithInput(token, "token", "verify", "--ip", "2001:db8::42").code()).isZero();
         assertThat(cli.run("token", "show", "gw").out()).contains("from 2001:db8::42");

@@ -25,26 +25,20 @@ class PolicyCommandsTest {
         cli = new CliRunner(dir);
     }
 
-    private CliRunner.Result ok(String... args) {
-        CliRunner.Result r = cli.run(args);
-        assertThat(r.code()).as(r.toString()).isZero();
-        return r;
-    }
-
     private JsonNode json(String... args) throws Exception {
-        return JSON.readTree(ok(args).out());
+        return JSON.readTree(cli.ok(args).out());
     }
 
     @Test
     void aNewStoreHasTheDefaultPolicy() throws Exception {
-        assertThat(ok("policy", "show").out()).isEqualTo("""
+        assertThat(cli.ok("policy", "show").out()).isEqualTo("""
                 tokens-enabled:           true
                 max-expiry:               none
                 default-expiry:           none
                 enforced-ip-filter:       none
                 allow-permission-updates: false
                 """);
-        assertThat(ok("policy", "show", "-o", "yaml").out()).isEqualTo("""
+        assertThat(cli.ok("policy", "show", "-o", "yaml").out()).isEqualTo("""
                 tokens_enabled: true
                 max_expiry: null
                 default_expiry: null
@@ -55,7 +49,7 @@ class PolicyCommandsTest {
 
     @Test
     void maxExpiryRefusesLongerOrMissingExpiryNamingTheLimit() {
-        ok("policy", "set", "--max-expiry", "30d");
+        cli.ok("policy", "set", "--max-expiry", "30d");
         CliRunner.Result tooLong = cli.run("token", "create", "--name", "a", "--permission", "ReadHealthCheck",
                 "--expires-in", "90d");
         assertThat(tooLong.code()).isEqualTo(5);
@@ -67,23 +61,23 @@ class PolicyCommandsTest {
         CliRunner.Result at = cli.run("token", "create", "--name", "a", "--permission", "ReadHealthCheck",
                 "--expires-at", "2027-06-01");
         assertThat(at.code()).isEqualTo(5);
-        ok("token", "create", "--name", "a", "--permission", "ReadHealthCheck", "--expires-in", "30d");
+        cli.ok("token", "create", "--name", "a", "--permission", "ReadHealthCheck", "--expires-in", "30d");
         CliRunner.Result rotate = cli.run("token", "rotate", "a", "--expires-in", "31d");
         assertThat(rotate.code()).isEqualTo(5);
         assertThat(rotate.err()).contains("exceeds the policy maximum of 30d");
-        ok("token", "rotate", "a");
+        cli.ok("token", "rotate", "a");
     }
 
     @Test
     void defaultExpiryIsUsedWhenCreateGivesNoneAndMustNotExceedTheMaximum() throws Exception {
-        ok("policy", "set", "--default-expiry", "7d");
+        cli.ok("policy", "set", "--default-expiry", "7d");
         JsonNode created = json("token", "create", "--name", "a", "--permission", "ReadHealthCheck", "-o", "json");
         assertThat(created.get("metadata").get("expires_at").asText()).isEqualTo("2026-12-06T10:00:00Z");
         CliRunner.Result inconsistent = cli.run("policy", "set", "--max-expiry", "1d");
         assertThat(inconsistent.code()).isEqualTo(2);
         assertThat(inconsistent.err()).contains("default-expiry 7d exceeds max-expiry 1d");
-        assertThat(ok("policy", "show").out()).contains("max-expiry:               none");
-        ok("policy", "set", "--default-expiry", "none");
+        assertThat(cli.ok("policy", "show").out()).contains("max-expiry:               none");
+        cli.ok("policy", "set", "--default-expiry", "none");
         assertThat(cli.run("token", "create", "--name", "b", "--permission", "ReadHealthCheck").code()).isEqualTo(2);
     }
 
@@ -104,14 +98,14 @@ class PolicyCommandsTest {
         assertThat(dry.get("after").get("max_expiry").asText()).isEqualTo("30d");
         assertThat(dry.get("effects")).hasSize(2);
         assertThat(dry.get("effects").get(1).get("new_expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
-        assertThat(ok("policy", "set", "--max-expiry", "30d", "--dry-run").out()).contains("Would change: max-expiry: none -> 30d");
+        assertThat(cli.ok("policy", "set", "--max-expiry", "30d", "--dry-run").out()).contains("Would change: max-expiry: none -> 30d");
         assertThat(cli.storeBytes()).isEqualTo(before);
 
-        ok("policy", "set", "--max-expiry", "30d", "--yes");
+        cli.ok("policy", "set", "--max-expiry", "30d", "--yes");
         assertThat(json("token", "show", "long", "-o", "json").get("expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
         assertThat(json("token", "show", "forever", "-o", "json").get("expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
         assertThat(json("token", "show", "short", "-o", "json").get("expires_at").asText()).isEqualTo("2026-11-30T10:00:00Z");
-        assertThat(ok("audit", "list").out()).contains("max-expiry: none -> 30d", "expiry-cut");
+        assertThat(cli.ok("audit", "list").out()).contains("max-expiry: none -> 30d", "expiry-cut");
     }
 
     @Test
@@ -122,7 +116,7 @@ class PolicyCommandsTest {
         assertThat(refused.err()).contains("revoke", "a");
         assertThat(cli.runWithInput(token, "token", "verify").code()).isZero();
 
-        ok("policy", "set", "--tokens-enabled", "false", "--yes");
+        cli.ok("policy", "set", "--tokens-enabled", "false", "--yes");
         assertThat(cli.run("token", "show", "a").out()).contains("revoked", "security policy");
         CliRunner.Result create = cli.run("token", "create", "--name", "b", "--permission", "ReadHealthCheck", "--no-expiry");
         assertThat(create.code()).isEqualTo(5);
@@ -131,7 +125,7 @@ class PolicyCommandsTest {
         assertThat(verify.err()).isEqualTo("denied: tokens-disabled\n");
         assertThat(cli.run("token", "rotate", "a").code()).isEqualTo(4);
 
-        ok("policy", "set", "--tokens-enabled", "true");
+        cli.ok("policy", "set", "--tokens-enabled", "true");
         cli.create("b");
     }
 
@@ -141,25 +135,25 @@ class PolicyCommandsTest {
         CliRunner.Result refused = cli.run("token", "update", "a", "--permission", "ManageCluster");
         assertThat(refused.code()).isEqualTo(5);
         assertThat(refused.err()).contains("does not allow changing a token's permissions");
-        ok("policy", "set", "--allow-permission-updates", "true");
+        cli.ok("policy", "set", "--allow-permission-updates", "true");
         JsonNode updated = json("token", "update", "a", "--permission", "ManageCluster,ViewOrganizations", "-o", "json");
         assertThat(updated.get("permissions").toString()).isEqualTo("[\"ViewOrganizations\",\"ManageCluster\"]");
         assertThat(cli.runWithInput(token, "token", "verify", "--require", "ManageCluster").code()).isZero();
         assertThat(cli.runWithInput(token, "token", "verify", "--require", "ReadHealthCheck").err())
                 .isEqualTo("denied: missing-permission\n");
-        assertThat(ok("audit", "list").out()).contains("permissions: ReadHealthCheck -> ViewOrganizations,ManageCluster",
+        assertThat(cli.ok("audit", "list").out()).contains("permissions: ReadHealthCheck -> ViewOrganizations,ManageCluster",
                 "allow-permission-updates: false -> true");
     }
 
     @Test
     void enforcedFilterAppliesToEveryTokenAndRefusesAnotherFilter() throws Exception {
-        ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
-        ok("ipfilter", "add", "lab", "--rule", "allow 192.0.2.0/24");
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        cli.ok("ipfilter", "add", "lab", "--rule", "allow 192.0.2.0/24");
         String token = cli.create("a");
         String bound = cli.create("b", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "lab");
         assertThat(cli.runWithInput(bound, "token", "verify", "--ip", "192.0.2.1").code()).isZero();
 
-        ok("policy", "set", "--enforce-ip-filter", "office");
+        cli.ok("policy", "set", "--enforce-ip-filter", "office");
         assertThat(cli.runWithInput(token, "token", "verify").err()).isEqualTo("denied: ip-required\n");
         assertThat(cli.runWithInput(token, "token", "verify", "--ip", "10.1.1.1").code()).isZero();
         assertThat(cli.runWithInput(bound, "token", "verify", "--ip", "192.0.2.1").err()).isEqualTo("denied: ip-denied\n");
@@ -168,26 +162,26 @@ class PolicyCommandsTest {
         assertThat(other.code()).isEqualTo(5);
         assertThat(other.err()).contains("the policy enforces 'office'");
         assertThat(cli.run("policy", "set", "--enforce-ip-filter", "nope").code()).isEqualTo(3);
-        ok("policy", "set", "--enforce-ip-filter", "none");
+        cli.ok("policy", "set", "--enforce-ip-filter", "none");
         assertThat(cli.runWithInput(token, "token", "verify").code()).isZero();
     }
 
     @Test
     void policyExportedAsYamlOrJsonRoundTripsUnchanged() throws Exception {
-        ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
-        ok("policy", "set", "--max-expiry", "30d", "--default-expiry", "1d12h", "--enforce-ip-filter", "office",
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        cli.ok("policy", "set", "--max-expiry", "30d", "--default-expiry", "1d12h", "--enforce-ip-filter", "office",
                 "--allow-permission-updates", "true");
         for (String format : new String[] {"yaml", "json"}) {
-            String exported = ok("policy", "show", "-o", format).out();
+            String exported = cli.ok("policy", "show", "-o", format).out();
             Path file = dir.resolve("policy." + format);
             Files.writeString(file, exported);
-            ok("policy", "set", "--max-expiry", "none", "--default-expiry", "none", "--enforce-ip-filter", "none",
+            cli.ok("policy", "set", "--max-expiry", "none", "--default-expiry", "none", "--enforce-ip-filter", "none",
                     "--allow-permission-updates", "false", "--tokens-enabled", "false");
-            ok("policy", "set", "--file", file.toString());
-            assertThat(ok("policy", "show", "-o", format).out()).isEqualTo(exported);
+            cli.ok("policy", "set", "--file", file.toString());
+            assertThat(cli.ok("policy", "show", "-o", format).out()).isEqualTo(exported);
         }
         assertThat(cli.runWithInput("max_expiry: 7d\n", "policy", "set", "--file", "-").code()).isZero();
-        assertThat(ok("policy", "show").out()).contains("max-expiry:               7d", "default-expiry:           1d12h");
+        assertThat(cli.ok("policy", "show").out()).contains("max-expiry:               7d", "default-expiry:           1d12h");
     }
 
     @ParameterizedTest
@@ -222,10 +216,10 @@ class PolicyCommandsTest {
 
     @Test
     void policyChangesAreAuditedWithOldAndNewValues() {
-        ok("policy", "set", "--max-expiry", "30d", "--allow-permission-updates", "true");
+        cli.ok("policy", "set", "--max-expiry", "30d", "--allow-permission-updates", "true");
         cli.clock.advance(Duration.ofMinutes(1));
-        ok("policy", "set", "--max-expiry", "7d");
-        assertThat(ok("audit", "list").out()).contains("max-expiry: none -> 30d; allow-permission-updates: false -> true",
+        cli.ok("policy", "set", "--max-expiry", "7d");
+        assertThat(cli.ok("audit", "list").out()).contains("max-expiry: none -> 30d; allow-permission-updates: false -> true",
                 "max-expiry: 30d -> 7d");
         assertThat(cli.run("policy", "set").code()).isEqualTo(2);
         assertThat(cli.run("policy", "set", "--tokens-enabled", "maybe").code()).isEqualTo(2);
