@@ -1,8 +1,6 @@
 package dev.tokenctl.cli;
 
-import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Token;
-import java.util.EnumSet;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -64,16 +64,23 @@ public final class TokenctlCommand {
 
     /**
      * Starts the slow first steps of the command on {@code path} on another thread while the
-     * command line is still being parsed: readying the store's driver, and for commands that
-     * issue tokens, seeding the secure random generator.
+     * command line is still being parsed: readying the store's driver, for token commands the
+     * digest, and for commands that issue tokens the secure random generator.
      */
     void warmUp(List<String> path) {
         if (path.isEmpty() || path.get(0).equals("permissions")) {
             return;
         }
-        boolean issues = path.size() > 1 && path.get(0).equals("token")
-                && (path.get(1).equals("create") || path.get(1).equals("rotate"));
-        NativeLibrary.warmUp(cacheDirectory(), issues ? () -> Secure.RANDOM.nextInt() : () -> { });
+        boolean tokens = path.get(0).equals("token");
+        boolean issues = tokens && path.size() > 1 && (path.get(1).equals("create") || path.get(1).equals("rotate"));
+        NativeLibrary.warmUp(cacheDirectory(), () -> {
+            if (tokens) {
+                TokenFormat.digest("");  // loads the security providers
+            }
+            if (issues) {
+                Secure.RANDOM.nextInt();
+            }
+        });
     }
 
     /** The generator of token secrets, made once; its first use reads the OS's entropy. */

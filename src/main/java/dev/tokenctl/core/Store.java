@@ -33,8 +33,6 @@ public interface Store extends AutoCloseable {
     /** Whether a token that is not revoked has that name. */
     boolean activeNameExists(String name);
 
-    Optional<Credential> credential(String id);
-
     /** The credentials of those ids that exist, by id: one lookup for a batch of tokens. */
     java.util.Map<String, Credential> credentials(java.util.Collection<String> ids);
 

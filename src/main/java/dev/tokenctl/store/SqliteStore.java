@@ -181,12 +181,6 @@ public final class SqliteStore implements Store {
         return first("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", rs -> true, name).isPresent();
     }
 
-    @Override
-    public Optional<Credential> credential(String id) {
-        return first("SELECT " + TOKEN_COLUMNS + ", secret_sha256 FROM tokens WHERE id = ?",
-                rs -> new Credential(token(rs), rs.getBytes(13)), id);
-    }
-
     /** Ids looked up per query; shorter lists are padded, so there is one statement to prepare. */
     private static final int LOOKUP_CHUNK = 100;
 
