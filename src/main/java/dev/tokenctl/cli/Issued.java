@@ -28,11 +28,18 @@ final class Issued {
             Instant now = command.root().context.clock().instant();
             if (output.isText()) {
                 output.out.println(issued.tokenString());
-                output.out.flush();
-                summary(err, verb, issued.token(), now);
-                err.println("Copy the token now: it will not be shown again.");
             } else {
                 output.value(new Views.IssuedView(issued.tokenString(), Views.token(issued.token(), now)));
+            }
+            output.out.flush();
+            if (output.out.checkError()) {
+                throw new TokenctlException(TokenctlException.Kind.STORAGE, "token " + issued.token().id()
+                        + " was issued but could not be written to standard output (revoke it with 'tokenctl token revoke "
+                        + issued.token().id() + "' and try again, or use --secret-out FILE)");
+            }
+            if (output.isText()) {
+                summary(err, verb, issued.token(), now);
+                err.println("Copy the token now: it will not be shown again.");
             }
             warn(err, issued.token());
             return ExitCode.OK;

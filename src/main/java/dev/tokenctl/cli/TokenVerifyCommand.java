@@ -57,7 +57,10 @@ final class TokenVerifyCommand extends BaseCommand {
                     // Answers go out whenever the input pauses, so a gateway feeding one token at a
                     // time gets each answer at once, and a file of tokens is answered in bulk.
                     // Tokens that have already arrived are checked together, with one lookup.
-                    TokenInput input = new TokenInput(in, output.out::flush);
+                    TokenInput input = new TokenInput(in, () -> {
+                        output.out.flush();
+                        verifier.flush();
+                    });
                     List<String> waiting = new ArrayList<>();
                     for (String line = input.next(); line != null; line = input.next()) {
                         waiting.add(line);
@@ -102,10 +105,16 @@ final class TokenVerifyCommand extends BaseCommand {
     private InputStream open() throws IOException {
         if (tokenFile != null) {
             try {
+                if (Files.isDirectory(tokenFile)) {
+                    throw new IOException("it is a directory");
+                }
                 return Files.newInputStream(tokenFile);
             } catch (NoSuchFileException e) {
                 throw new Cli.UsageException("--token-file " + tokenFile + " does not exist (give the path of a file"
                         + " holding the token)");
+            } catch (IOException e) {
+                throw new Cli.UsageException("--token-file " + tokenFile + " cannot be read: " + e.getMessage()
+                        + " (give a readable file holding the token)");
             }
         }
         if (root().context.interactive() && !batch && System.console() != null) {

@@ -3,6 +3,8 @@ package dev.tokenctl.core;
 /** Small text helpers shared by the validators. */
 public final class Text {
     private static final int QUOTE_LIMIT = 60;
+    private static final java.util.regex.Pattern TOKEN_SECRET =
+            java.util.regex.Pattern.compile("(" + TokenFormat.ID_PREFIX + "[0-9A-Za-z]*)~[^\\s']*");
 
     private Text() {
     }
@@ -17,6 +19,8 @@ public final class Text {
 
     /** {@link #quoteSafe(String)} with another length limit, in characters. */
     public static String quoteSafe(String input, int limit) {
+        // A token string pasted where an id or name belongs: show its id, never its secret.
+        input = TOKEN_SECRET.matcher(input).replaceAll("$1~<secret hidden>");
         StringBuilder out = new StringBuilder();
         int count = 0;
         for (int i = 0; i < input.length(); ) {

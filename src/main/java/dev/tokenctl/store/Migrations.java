@@ -70,13 +70,14 @@ final class Migrations {
             return;
         }
         checkNotNewer(store, version);
-        if (version == 0 && store.first("SELECT 1 FROM sqlite_master LIMIT 1", rs -> true).isPresent()) {
-            throw new TokenctlException(TokenctlException.Kind.STORAGE, "store " + store.location()
-                    + " is an SQLite database but not a tokenctl store (point --db at a tokenctl store or a new path)");
-        }
         store.transaction(() -> {
+            // Read again under the write lock: another process may have migrated meanwhile.
             int current = version(store);
             checkNotNewer(store, current);
+            if (current == 0 && store.first("SELECT 1 FROM sqlite_master LIMIT 1", rs -> true).isPresent()) {
+                throw new TokenctlException(TokenctlException.Kind.STORAGE, "store " + store.location()
+                        + " is an SQLite database but not a tokenctl store (point --db at a tokenctl store or a new path)");
+            }
             try {
                 for (int step = current; step < LATEST; step++) {
                     for (String sql : STEPS.get(step).split(";\\s*\n")) {

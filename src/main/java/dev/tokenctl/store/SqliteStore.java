@@ -67,11 +67,17 @@ public final class SqliteStore implements Store {
      */
     public static SqliteStore open(Path path, Duration busyTimeout) {
         String location = path.toString();
+        // The driver reads these as an in-memory database or as URL parameters, not as a file:
+        // changes would silently go nowhere.
+        if (location.isEmpty() || location.equals(":memory:") || location.startsWith("file:") || location.contains("?")) {
+            throw TokenctlException.invalid("store path '" + dev.tokenctl.core.Text.quoteSafe(location)
+                    + "' is not a file path SQLite can use (give the path of a file, without '?')");
+        }
         create(path);
         SQLiteConfig config = new SQLiteConfig();
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
-        config.setBusyTimeout((int) busyTimeout.toMillis());
+        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection connection = null;
         try {
@@ -131,29 +137,43 @@ public final class SqliteStore implements Store {
         if (depth > 0) {
             return work.get();
         }
-        boolean committed = false;
         try {
-            connection.setAutoCommit(false);
-            depth = 1;
-            T result = work.get();
-            connection.commit();
-            committed = true;
-            return result;
+            connection.setAutoCommit(false);  // the driver begins: BEGIN IMMEDIATE
         } catch (SQLException e) {
             throw failure(e);
+        }
+        depth = 1;
+        try {
+            T result = work.get();
+            // Not commit(): the driver's commit() begins the next transaction at once, which can
+            // wait for, and fail on, a lock after this work is already committed.
+            connection.setAutoCommit(true);
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } catch (RuntimeException | Error e) {
+            rollback();
+            throw e;
         } finally {
             depth = 0;
-            try {
-                if (!committed && !connection.getAutoCommit()) {
-                    connection.rollback();
-                }
-                connection.setAutoCommit(true);
-            } catch (SQLException e) {
-                if (committed) {
-                    throw failure(e);
-                }
-                // Already failing; the first error is the one to report.
-            }
+        }
+    }
+
+    /**
+     * Ends a failed transaction without starting another (as the driver's rollback() would):
+     * ROLLBACK, then back to auto-commit, whose COMMIT then finds nothing to commit.
+     */
+    private void rollback() {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // No transaction was open any more.
+        }
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // "cannot commit - no transaction is active": auto-commit is back on all the same.
         }
     }
 
@@ -247,7 +267,8 @@ public final class SqliteStore implements Store {
 
     @Override
     public void recordUse(String id, Instant at, String address) {
-        update("UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?", at, address, id);
+        update("UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?"
+                + " AND (last_used_at IS NULL OR last_used_at < ?)", at, address, id, at);
     }
 
     @Override

@@ -90,6 +90,40 @@ class LauncherIT {
     }
 
     @Test
+    void worksFromADirectoryWithASpaceAndWithCdpathSet() throws Exception {
+        Path build = Files.createDirectories(dir.resolve("a build"));
+        Files.copy(LAUNCHER, build.resolve("tokenctl"));
+        Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), build.resolve("tokenctl.jar"));
+        Files.createDirectories(build.resolve("lib"));
+        try (var jars = Files.list(LAUNCHER.resolveSibling("lib"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, build.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("my store/tokens.db").toString(),
+                "CDPATH", ".:/tmp", "HOME", dir.resolve("home dir").toString());
+        Run train = run(build.resolve("tokenctl"), dir, Map.of("TOKENCTL_TRAIN", "1"), "");
+        assertThat(train.code()).as(train.toString()).isZero();
+        assertThat(build.resolve("tokenctl.jsa")).exists();
+        Run created = run(build.resolve("tokenctl"), build, env, "", "token", "create", "--name", "s", "--permission",
+                "ReadHealthCheck", "--no-expiry");
+        assertThat(created.code()).as(created.toString()).isZero();
+        assertThat(run(build.resolve("tokenctl"), dir, env, created.out(), "token", "verify").code()).isZero();
+    }
+
+    @Test
+    void aTokenThatCannotBeWrittenToStdoutIsAnErrorNamingIt() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "token", "create", "--name", "full",
+                "--permission", "ReadHealthCheck", "--no-expiry").redirectOutput(new java.io.File("/dev/full"));
+        builder.environment().put("TOKENCTL_DB", dir.resolve("tokens.db").toString());
+        Process process = builder.start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(err).isEqualTo(6);
+        assertThat(err).startsWith("tokenctl: error: token tctl_").contains("could not be written to standard output",
+                "tokenctl token revoke tctl_");
+    }
+
+    @Test
     void argumentsWithSpacesAndQuotesPassThroughUnchanged() throws Exception {
         Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
         String name = "it's a \"quoted\" $name *";

@@ -55,10 +55,18 @@ class SecretsTest {
         runs.add(cli.run("token", "show", "text", "--verbose"));
         runs.add(cli.run("audit", "list", "-o", "json"));
         runs.add(cli.run("audit", "list"));
+        for (String token : tokens) {
+            // A token string pasted where an id or name belongs.
+            runs.add(cli.run("token", "show", token));
+            runs.add(cli.run("token", "revoke", token, "--verbose"));
+            runs.add(cli.run("token", "verify", token));
+            runs.add(cli.run("audit", "list", "--token", token));
+        }
         for (CliRunner.Result r : runs) {
             elsewhere.append(r.out()).append(r.err());
         }
-        assertThat(elsewhere.toString()).contains("\tat ", "denied: missing-permission", "verify-denied");
+        assertThat(elsewhere.toString()).contains("\tat ", "denied: missing-permission", "verify-denied",
+                "~<secret hidden>");
 
         List<Path> storeFiles;
         try (Stream<Path> files = Files.list(cli.db.getParent())) {

@@ -78,6 +78,17 @@ class StoreTest {
     }
 
     @Test
+    void pathsSqliteWouldNotTreatAsAFileAreRefused() {
+        for (String db : new String[] {"", ":memory:", "file:tokens.db", dir.resolve("t.db?mode=memory").toString()}) {
+            CliRunner.Result r = cli.run("token", "create", "--name", "a", "--permission", "ReadHealthCheck",
+                    "--no-expiry", "--db", db);
+            assertThat(r.code()).as(db).isEqualTo(2);
+            assertThat(r.err()).contains("is not a file path SQLite can use").hasLineCount(1);
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
     void commandsThatNeedNoStoreDoNotCreateOne() {
         CliRunner.Result r = cli.run("permissions", "list");
         assertThat(r.code()).isZero();

@@ -301,6 +301,9 @@ class TokenCommandsTest {
         CliRunner.Result missing = cli.run("token", "verify", "--token-file", dir.resolve("nope").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("does not exist");
+        CliRunner.Result directory = cli.run("token", "verify", "--token-file", dir.toString());
+        assertThat(directory.code()).isEqualTo(2);
+        assertThat(directory.err()).contains("cannot be read: it is a directory");
     }
 
     @Test
