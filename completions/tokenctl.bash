@@ -16,29 +16,29 @@ _tokenctl_subcommands() {
 _tokenctl_options() {
   case "$1" in
     "") echo "--db -o --output --verbose -h --help -V --version" ;;
-    " token") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " token create") echo "--name --permission --expires-in --expires-at --no-expiry --description --ip-filter --secret-out -h --help -V --version --db -o --output --verbose" ;;
-    " token list") echo "--all --status --expiring-within -h --help -V --version --db -o --output --verbose" ;;
-    " token show") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " token verify") echo "--ip --require --token-file --batch -h --help -V --version --db -o --output --verbose" ;;
-    " token rotate") echo "--expires-in --secret-out -h --help -V --version --db -o --output --verbose" ;;
-    " token update") echo "--permission -h --help -V --version --db -o --output --verbose" ;;
-    " token revoke") echo "--reason -h --help -V --version --db -o --output --verbose" ;;
-    " policy") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " policy show") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " policy set") echo "--tokens-enabled --max-expiry --default-expiry --enforce-ip-filter --allow-permission-updates --file --dry-run --yes -h --help -V --version --db -o --output --verbose" ;;
-    " ipfilter") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " ipfilter add") echo "--rule --file -h --help -V --version --db -o --output --verbose" ;;
-    " ipfilter list") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " ipfilter show") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " ipfilter update") echo "--rule --file -h --help -V --version --db -o --output --verbose" ;;
-    " ipfilter remove") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " ipfilter test") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " permissions") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " permissions list") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " audit") echo "-h --help -V --version --db -o --output --verbose" ;;
-    " audit list") echo "--since --token -h --help -V --version --db -o --output --verbose" ;;
-    " completion") echo "-h --help -V --version --db -o --output --verbose" ;;
+    " token") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " token create") echo "--name --permission --expires-in --expires-at --no-expiry --description --ip-filter --secret-out --db -o --output --verbose -h --help -V --version" ;;
+    " token list") echo "--all --status --expiring-within --db -o --output --verbose -h --help -V --version" ;;
+    " token show") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " token verify") echo "--ip --require --token-file --batch --db -o --output --verbose -h --help -V --version" ;;
+    " token rotate") echo "--expires-in --secret-out --db -o --output --verbose -h --help -V --version" ;;
+    " token update") echo "--permission --db -o --output --verbose -h --help -V --version" ;;
+    " token revoke") echo "--reason --db -o --output --verbose -h --help -V --version" ;;
+    " policy") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " policy show") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " policy set") echo "--tokens-enabled --max-expiry --default-expiry --enforce-ip-filter --allow-permission-updates --file --dry-run --yes --db -o --output --verbose -h --help -V --version" ;;
+    " ipfilter") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " ipfilter add") echo "--rule --file --db -o --output --verbose -h --help -V --version" ;;
+    " ipfilter list") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " ipfilter show") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " ipfilter update") echo "--rule --file --db -o --output --verbose -h --help -V --version" ;;
+    " ipfilter remove") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " ipfilter test") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " permissions") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " permissions list") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " audit") echo "--db -o --output --verbose -h --help -V --version" ;;
+    " audit list") echo "--since --token --db -o --output --verbose -h --help -V --version" ;;
+    " completion") echo "--db -o --output --verbose -h --help -V --version" ;;
   esac
 }
 

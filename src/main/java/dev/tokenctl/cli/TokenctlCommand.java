@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The root command: global options, and the store and services they select, opened on first use. */
-@Command(name = "tokenctl", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+@Command(name = "tokenctl", scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class, sortOptions = false,
         description = "Administer system API tokens on a local store: create, list, verify, rotate and revoke them.")
 public final class TokenctlCommand {
@@ -42,6 +42,16 @@ public final class TokenctlCommand {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
+
+    // Inherited options rather than picocli's standard help mixin, which every subcommand would
+    // build anew by reflection on every start.
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+            description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, scope = ScopeType.INHERIT,
+            description = "Print version information and exit.")
+    boolean version;
 
     final Context context;
     PrintWriter err;
