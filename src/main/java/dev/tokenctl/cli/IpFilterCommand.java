@@ -28,7 +28,7 @@ final class IpFilterCommand {
 
     /** Where the rules come from: --rule options or a file. */
     static final class RulesInput {
-        @Option(names = "--rule", paramLabel = "RULE", required = true,
+        @Option(names = "--rule", paramLabel = "RULE", required = true, arity = "1..*",
                 description = "A rule, 'allow SPEC' or 'deny SPEC' (SPEC: all, an address or a CIDR range); repeat in order.")
         List<String> rules;
 

@@ -66,6 +66,14 @@ class IpFilterCommandsTest {
     }
 
     @Test
+    void severalRulesFollowOneRuleOptionOrEachHaveTheirOwn() {
+        assertThat(cli.ok("ipfilter", "add", "a", "--rule", "deny 10.0.0.1", "allow 10.0.0.0/8").out())
+                .contains("    1  deny 10.0.0.1", "    2  allow 10.0.0.0/8");
+        assertThat(cli.ok("ipfilter", "add", "b", "--rule", "deny 10.0.0.1", "--rule", "allow 10.0.0.0/8", "-o", "json")
+                .out()).contains("\"deny 10.0.0.1\", \"allow 10.0.0.0/8\"");
+    }
+
+    @Test
     void updateTakesEffectAtOnceForBoundTokens() {
         cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
         String token = cli.create("gw", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
