@@ -74,10 +74,10 @@ public final class Cli {
      */
     public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err, String... args) {
         List<String> path = path(args);
-        TokenctlCommand command = new TokenctlCommand(context);
         if (path.contains("completion")) {
             return commandLine(context, out, err);
         }
+        TokenctlCommand command = new TokenctlCommand(context);
         command.warmUp(path);
         CommandLine root = root(command, err);
         CommandLine level = root;
