@@ -147,6 +147,12 @@ public final class Cli {
         // picocli quotes the offending argument: escape control characters and cut a huge one short.
         err.println("tokenctl: error: " + Text.quoteSafe(String.valueOf(e.getMessage()), 400));
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        if (!cl.getSubcommands().isEmpty() && e.getMessage().startsWith("Missing required subcommand")) {
+            // A group named alone, such as 'tokenctl token': its commands are what the user wants.
+            cl.usage(err);
+            err.flush();
+            return ExitCode.USAGE.code();
+        }
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE.code();

@@ -73,6 +73,15 @@ class HelpTest {
     }
 
     @Test
+    void aGroupNamedAloneListsItsCommandsOnStderr() {
+        CliRunner.Result r = new CliRunner(dir).run("token");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("tokenctl: error: Missing required subcommand")
+                .contains("Usage: tokenctl token", "create", "verify", "revoke");
+    }
+
+    @Test
     void helpShowsDefaultsAndAcceptedValues() {
         CliRunner cli = new CliRunner(dir);
         assertThat(cli.run("token", "list", "--help").out()).contains("text, json, yaml (default: text)",
