@@ -26,11 +26,14 @@ class CrashIT {
     @Test
     void killedAtRandomPointsTheStoreStaysWholeAndPrintedTokensVerify() throws Exception {
         Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
+        long seeding = System.nanoTime();
         for (int i = 0; i < ROUNDS; i++) {
             LauncherIT.Run seeded = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "token", "create", "--name",
                     "victim-" + i, "--permission", "ReadHealthCheck", "--no-expiry");
             assertThat(seeded.code()).isZero();
         }
+        // How long one run takes here: the kills are spread over that, and a little past it.
+        int runMillis = (int) ((System.nanoTime() - seeding) / 1_000_000 / ROUNDS);
         Files.writeString(dir.resolve("p0.yaml"), "max_expiry: null\ndefault_expiry: 1d\nallow_permission_updates: true\n");
         Files.writeString(dir.resolve("p1.yaml"), "max_expiry: 3650d\ndefault_expiry: 2d\nallow_permission_updates: false\n");
 
@@ -52,8 +55,7 @@ class CrashIT {
                     .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().putAll(env);
             Process process = builder.start();
-            // Most of a run is JVM start; spread the kills over the whole life of the process.
-            boolean exited = process.waitFor(random.nextInt(300), TimeUnit.MILLISECONDS);
+            boolean exited = process.waitFor(random.nextInt(runMillis * 5 / 4 + 1), TimeUnit.MILLISECONDS);
             if (!exited) {
                 process.destroyForcibly();
                 killed++;
