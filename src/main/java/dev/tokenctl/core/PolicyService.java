@@ -61,8 +61,8 @@ public final class PolicyService {
                     session.audit("revoke", token.id(), "name=" + token.name() + " reason=" + reason);
                 } else {
                     store.updateExpiry(token.id(), effect.newExpiry());
-                    session.audit("expiry-cut", token.id(), "expires: " + when(token.expiresAt()) + " -> "
-                            + when(effect.newExpiry()) + " (policy max-expiry " + Durations.format(plan.after().maxExpiry()) + ")");
+                    session.audit("expiry-cut", token.id(), "expires: " + Session.when(token.expiresAt()) + " -> "
+                            + Session.when(effect.newExpiry()) + " (policy max-expiry " + Durations.format(plan.after().maxExpiry()) + ")");
                 }
             }
             return plan;
@@ -126,9 +126,5 @@ public final class PolicyService {
 
     private static String orNone(String value) {
         return value == null ? "none" : value;
-    }
-
-    private static String when(Instant instant) {
-        return instant == null ? "never" : instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 }

@@ -43,9 +43,4 @@ public record Token(String id, String name, String description, Set<Permission> 
         return new Token(id, name, description, Set.copyOf(newPermissions), createdAt, expiresAt, ipFilter,
                 revokedAt, revokeReason, lastUsedAt, lastUsedAddress, rotatedFrom);
     }
-
-    public Token withExpiry(Instant newExpiry) {
-        return new Token(id, name, description, permissions, createdAt, newExpiry, ipFilter, revokedAt,
-                revokeReason, lastUsedAt, lastUsedAddress, rotatedFrom);
-    }
 }

@@ -83,7 +83,7 @@ public final class TokenService {
                     Set.copyOf(request.permissions()), now, expiresAt, filter, null, null, null, null, null);
             String tokenString = insert(token);
             session.audit("create", token.id(), "name=" + token.name() + " permissions="
-                    + Permission.format(token.permissions()) + " expires=" + when(expiresAt)
+                    + Permission.format(token.permissions()) + " expires=" + Session.when(expiresAt)
                     + (filter == null ? "" : " ip-filter=" + filter));
             return new Issued(token, tokenString);
         });
@@ -161,7 +161,7 @@ public final class TokenService {
                     old.ipFilter(), null, null, null, null, old.id());
             String tokenString = insert(token);
             session.audit("rotate", old.id(), "replaced by " + newId);
-            session.audit("create", newId, "rotated from " + old.id() + " expires=" + when(expiresAt));
+            session.audit("create", newId, "rotated from " + old.id() + " expires=" + Session.when(expiresAt));
             return new Issued(token, tokenString);
         });
     }
@@ -259,10 +259,6 @@ public final class TokenService {
             }
         }
         return expiresAt;
-    }
-
-    private static String when(Instant expiresAt) {
-        return expiresAt == null ? "never" : expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private static String describe(Duration lifetime) {

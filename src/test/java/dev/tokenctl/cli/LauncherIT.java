@@ -47,6 +47,19 @@ class LauncherIT {
         return run;
     }
 
+    /** A copy of the build tree's launcher, jar and libraries (no archive) in {@code into}; returns the launcher. */
+    static Path copyOfBuild(Path into) throws IOException {
+        Files.createDirectories(into.resolve("lib"));
+        Files.copy(LAUNCHER, into.resolve("tokenctl"));
+        Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), into.resolve("tokenctl.jar"));
+        try (var jars = Files.list(LAUNCHER.resolveSibling("lib"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, into.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        return into.resolve("tokenctl");
+    }
+
     @Test
     void worksFromAnyDirectoryAndThroughASymlinkPassingExitCodes() throws Exception {
         Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
@@ -91,15 +104,7 @@ class LauncherIT {
 
     @Test
     void worksFromADirectoryWithASpaceAndWithCdpathSet() throws Exception {
-        Path build = Files.createDirectories(dir.resolve("a build"));
-        Files.copy(LAUNCHER, build.resolve("tokenctl"));
-        Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), build.resolve("tokenctl.jar"));
-        Files.createDirectories(build.resolve("lib"));
-        try (var jars = Files.list(LAUNCHER.resolveSibling("lib"))) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, build.resolve("lib").resolve(jar.getFileName()));
-            }
-        }
+        Path build = copyOfBuild(dir.resolve("a build")).getParent();
         Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("my store/tokens.db").toString(),
                 "CDPATH", ".:/tmp", "HOME", dir.resolve("home dir").toString());
         Run train = run(build.resolve("tokenctl"), dir, Map.of("TOKENCTL_TRAIN", "1"), "");

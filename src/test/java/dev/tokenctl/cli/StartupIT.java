@@ -32,20 +32,6 @@ class StartupIT {
         env.put("HOME", dir.toString());
     }
 
-    /** A copy of the build tree's launcher, jar and libraries, to damage freely. */
-    private Path copyOfBuild() throws Exception {
-        Path copy = Files.createDirectories(dir.resolve("build"));
-        Files.copy(TARGET.resolve("tokenctl"), copy.resolve("tokenctl"));
-        Files.copy(TARGET.resolve("tokenctl.jar"), copy.resolve("tokenctl.jar"));
-        Files.createDirectories(copy.resolve("lib"));
-        try (Stream<Path> jars = Files.list(TARGET.resolve("lib"))) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, copy.resolve("lib").resolve(jar.getFileName()));
-            }
-        }
-        return copy.resolve("tokenctl");
-    }
-
     private LauncherIT.Run run(Path launcher, String... args) throws Exception {
         return LauncherIT.run(launcher, dir, env, "", args);
     }
@@ -82,7 +68,7 @@ class StartupIT {
         assertThat(expected).contains("\"name\" : \"a\"");
         String listed = run(LauncherIT.LAUNCHER, "token", "list", "-o", "json").out();
 
-        Path copy = copyOfBuild();
+        Path copy = LauncherIT.copyOfBuild(dir.resolve("build"));
         assertThat(copy.resolveSibling("tokenctl.jsa")).doesNotExist();
         LauncherIT.Run without = run(copy, "token", "list", "-o", "json");
         assertThat(without.out()).isEqualTo(listed);
