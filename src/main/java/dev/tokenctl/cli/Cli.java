@@ -47,6 +47,9 @@ public final class Cli {
                     "test", Node.leaf(IpFilterCommand.TestCommand.class))),
             "permissions", new Node(PermissionsCommand.class, ordered("list", Node.leaf(PermissionsCommand.ListCommand.class))),
             "audit", new Node(AuditCommand.class, ordered("list", Node.leaf(AuditCommand.ListCommand.class))),
+            "store", new Node(StoreCommand.class, ordered(
+                    "info", Node.leaf(StoreCommand.InfoCommand.class),
+                    "copy", Node.leaf(StoreCommand.CopyCommand.class))),
             "completion", Node.leaf(CompletionCommand.class));
 
     /** Global options that take a value, whose value is never a command name. */

@@ -6,8 +6,7 @@ import dev.tokenctl.core.Session;
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.core.TokenService;
-import dev.tokenctl.store.NativeLibrary;
-import dev.tokenctl.store.SqliteStore;
+import dev.tokenctl.store.Stores;
 import dev.tokenctl.core.Durations;
 import dev.tokenctl.core.TokenctlException;
 import java.io.IOException;
@@ -27,13 +26,14 @@ import picocli.CommandLine.ScopeType;
 /** The root command: global options, and the store and services they select, opened on first use. */
 @Command(name = "tokenctl", scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class, sortOptions = false,
-        description = "Administer system API tokens on a local store: create, list, verify, rotate and revoke them.")
+        description = "Administer system API tokens on a local or shared store: create, list, verify, rotate and revoke them.")
 public final class TokenctlCommand {
     /** Default wait for a store locked by another process. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
-    @Option(names = "--db", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "The store file (default: $TOKENCTL_DB, else $${XDG_DATA_HOME:-~/.local/share}/tokenctl/tokens.db).")
+    @Option(names = "--db", paramLabel = "PATH|URL", scope = ScopeType.INHERIT,
+            description = "The store: a file, or postgresql://user@host:5432/dbname for a shared one (default: $TOKENCTL_DB,"
+                    + " else $${XDG_DATA_HOME:-~/.local/share}/tokenctl/tokens.db).")
     String db;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "text",
@@ -64,12 +64,19 @@ public final class TokenctlCommand {
     /** The store, opened (and created or migrated) on first use. */
     Store store() {
         if (store == null) {
-            Path path = storePath();
-            NativeLibrary.prepare(cacheDirectory());
-            store = SqliteStore.open(path, lockTimeout());
-            warnIfExposed(path);
+            store = open(storeLocation());
         }
         return store;
+    }
+
+    /** Opens another store than the one --db names, such as the target of a copy. */
+    Store open(String location) {
+        Store opened = Stores.open(location, context.env(), context.user(), lockTimeout(), cacheDirectory());
+        Path file = Stores.sqlitePath(location);
+        if (file != null) {
+            warnIfExposed(file);
+        }
+        return opened;
     }
 
     /**
@@ -83,7 +90,13 @@ public final class TokenctlCommand {
         }
         boolean tokens = path.get(0).equals("token");
         boolean issues = tokens && path.size() > 1 && (path.get(1).equals("create") || path.get(1).equals("rotate"));
-        NativeLibrary.warmUp(cacheDirectory(), () -> {
+        String location;
+        try {
+            location = storeLocation();
+        } catch (TokenctlException e) {
+            return;  // the command reports it
+        }
+        Stores.warmUp(location, cacheDirectory(), () -> {
             if (tokens) {
                 TokenFormat.digest("");  // loads the security providers
             }
@@ -152,19 +165,21 @@ public final class TokenctlCommand {
         return context.env().getOrDefault("HOME", System.getProperty("user.home"));
     }
 
-    Path storePath() {
+    /** --db, else $TOKENCTL_DB, else the file in the user's data directory. */
+    String storeLocation() {
         if (db != null) {
-            return Path.of(db);
+            Stores.refusePassword(db, "--db");
+            return db;
         }
         String fromEnv = context.env().get("TOKENCTL_DB");
         if (fromEnv != null && !fromEnv.isEmpty()) {
-            return Path.of(fromEnv);
+            return fromEnv;
         }
         String data = context.env().get("XDG_DATA_HOME");
         if (data == null || data.isEmpty()) {
             data = home() + "/.local/share";
         }
-        return Path.of(data, "tokenctl", "tokens.db");
+        return Path.of(data, "tokenctl", "tokens.db").toString();
     }
 
     void close() {

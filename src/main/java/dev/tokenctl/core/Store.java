@@ -13,6 +13,26 @@ import java.util.function.Supplier;
  */
 public interface Store extends AutoCloseable {
 
+    /** Which engine keeps the store, where (never with a password) and at which schema version. */
+    record Description(String engine, String location, int schemaVersion) {
+    }
+
+    /** How much the store holds; tokens by their status at a moment. */
+    record Counts(long active, long expired, long revoked, long ipFilters, long auditEvents) {
+        public long tokens() {
+            return active + expired + revoked;
+        }
+
+        /** Whether nothing was ever written: no token, no filter, no audit event. */
+        public boolean empty() {
+            return tokens() == 0 && ipFilters == 0 && auditEvents == 0;
+        }
+    }
+
+    Description describe();
+
+    Counts counts(Instant now);
+
     /**
      * Runs {@code work} in one write transaction: either everything it wrote is committed or,
      * when it throws, nothing is. Calls nest: an inner call joins the outer transaction.

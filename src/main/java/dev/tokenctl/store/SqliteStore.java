@@ -42,20 +42,11 @@ import org.sqlite.SQLiteException;
  * invocations wait for each other, and write transactions that take the write lock up front
  * ({@code BEGIN IMMEDIATE}) so two writers never deadlock on a lock upgrade.
  */
-public final class SqliteStore implements Store {
-    private static final String TOKEN_COLUMNS = "id, name, description, permissions, created_at, expires_at, ip_filter,"
-            + " revoked_at, revoke_reason, last_used_at, last_used_address, rotated_from";
-
-    private final Connection connection;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final Map<String, Set<Permission>> permissionSets = new HashMap<>();
-    private final String location;
+public final class SqliteStore extends JdbcStore {
     private final Duration busyTimeout;
-    private int depth;
 
     private SqliteStore(Connection connection, String location, Duration busyTimeout) {
-        this.connection = connection;
-        this.location = location;
+        super(connection, location);
         this.busyTimeout = busyTimeout;
     }
 
@@ -124,47 +115,22 @@ public final class SqliteStore implements Store {
         }
     }
 
-    Connection connection() {
-        return connection;
-    }
-
-    String location() {
-        return location;
-    }
-
     @Override
-    public <T> T transaction(Supplier<T> work) {
-        if (depth > 0) {
-            return work.get();
-        }
-        try {
-            connection.setAutoCommit(false);  // the driver begins: BEGIN IMMEDIATE
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-        depth = 1;
-        try {
-            T result = work.get();
-            // Not commit(): the driver's commit() begins the next transaction at once, which can
-            // wait for, and fail on, a lock after this work is already committed.
-            connection.setAutoCommit(true);
-            return result;
-        } catch (SQLException e) {
-            rollback();
-            throw failure(e);
-        } catch (RuntimeException | Error e) {
-            rollback();
-            throw e;
-        } finally {
-            depth = 0;
-        }
+    void begin() throws SQLException {
+        connection.setAutoCommit(false);  // the driver begins: BEGIN IMMEDIATE
     }
 
     /**
-     * Ends a failed transaction without starting another (as the driver's rollback() would):
-     * ROLLBACK, then back to auto-commit, whose COMMIT then finds nothing to commit.
+     * Not commit() nor rollback(): the driver's begin the next transaction at once, which can
+     * wait for, and fail on, a lock after this work is already committed. A raw ROLLBACK, then
+     * auto-commit, whose COMMIT then finds nothing to commit.
      */
-    private void rollback() {
+    @Override
+    void end(boolean commit) throws SQLException {
+        if (commit) {
+            connection.setAutoCommit(true);
+            return;
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("ROLLBACK");
         } catch (SQLException ignored) {
@@ -178,301 +144,38 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public void insertToken(Token token, byte[] digest) {
-        update("INSERT INTO tokens (" + TOKEN_COLUMNS + ", secret_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                token.id(), token.name(), token.description(), Permission.format(token.permissions()),
-                token.createdAt(), token.expiresAt(), token.ipFilter(), token.revokedAt(), token.revokeReason(),
-                token.lastUsedAt(), token.lastUsedAddress(), token.rotatedFrom(), digest);
+    String engine() {
+        return "sqlite";
     }
 
     @Override
-    public Optional<Token> token(String id) {
-        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = ?", this::token, id);
+    public Description describe() {
+        Description description = super.describe();
+        return new Description(description.engine(), Path.of(location).toAbsolutePath().normalize().toString(),
+                description.schemaVersion());
     }
 
     @Override
-    public Optional<Token> tokenByName(String name) {
-        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE name = ?"
-                + " ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1", this::token, name);
+    int schemaVersion() {
+        return first("PRAGMA user_version", rs -> rs.getInt(1)).orElse(0);
     }
 
     @Override
-    public boolean activeNameExists(String name) {
-        return first("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", rs -> true, name).isPresent();
-    }
-
-    /** Ids looked up per query; shorter lists are padded, so there is one statement to prepare. */
-    private static final int LOOKUP_CHUNK = 100;
-
-    @Override
-    public Map<String, Credential> credentials(Collection<String> ids) {
-        Map<String, Credential> found = new HashMap<>();
-        String sql = "SELECT " + TOKEN_COLUMNS + ", secret_sha256 FROM tokens WHERE id IN ("
-                + String.join(",", Collections.nCopies(LOOKUP_CHUNK, "?")) + ")";
-        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
-        for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
-            Object[] args = new Object[LOOKUP_CHUNK];
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
-            for (int i = 0; i < LOOKUP_CHUNK; i++) {
-                args[i] = chunk.get(Math.min(i, chunk.size() - 1));
-            }
-            each(sql, rs -> {
-                Token token = token(rs);
-                found.put(token.id(), new Credential(token, rs.getBytes(13)));
-            }, args);
-        }
-        return found;
+    void writeSchemaVersion(int version) throws SQLException {
+        execute("PRAGMA user_version = " + version);
     }
 
     @Override
-    public void forEachToken(TokenQuery query, Consumer<Token> sink) {
-        StringJoiner statuses = new StringJoiner(" OR ", "(", ")");
-        List<Object> args = new ArrayList<>();
-        long now = query.now().toEpochMilli();
-        for (Token.Status status : query.statuses()) {
-            switch (status) {
-                case ACTIVE -> {
-                    statuses.add("(revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))");
-                    args.add(now);
-                }
-                case EXPIRED -> {
-                    statuses.add("(revoked_at IS NULL AND expires_at <= ?)");
-                    args.add(now);
-                }
-                case REVOKED -> statuses.add("revoked_at IS NOT NULL");
-            }
-        }
-        String sql = "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE " + (query.statuses().isEmpty() ? "0" : statuses);
-        if (query.expiringBefore() != null) {
-            sql += " AND expires_at <= ?";
-            args.add(query.expiringBefore().toEpochMilli());
-        }
-        each(sql + " ORDER BY created_at, id", rs -> sink.accept(token(rs)), args.toArray());
+    boolean holdsForeignTables() {
+        return first("SELECT 1 FROM sqlite_master LIMIT 1", rs -> true).isPresent();
     }
 
     @Override
-    public void revokeToken(String id, Instant at, String reason) {
-        update("UPDATE tokens SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL", at, reason, id);
+    List<String> migrationSteps() {
+        return Migrations.SQLITE;
     }
 
     @Override
-    public void updatePermissions(String id, Set<Permission> permissions) {
-        update("UPDATE tokens SET permissions = ? WHERE id = ?", Permission.format(permissions), id);
-    }
-
-    @Override
-    public void updateExpiry(String id, Instant expiresAt) {
-        update("UPDATE tokens SET expires_at = ? WHERE id = ?", expiresAt, id);
-    }
-
-    @Override
-    public void recordUse(String id, Instant at, String address) {
-        update("UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?"
-                + " AND (last_used_at IS NULL OR last_used_at < ?)", at, address, id, at);
-    }
-
-    @Override
-    public void audit(AuditEvent event) {
-        update("INSERT INTO audit (at, actor, action, token_id, details) VALUES (?,?,?,?,?)",
-                event.at(), event.actor(), event.action(), event.tokenId(), event.details());
-    }
-
-    @Override
-    public void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink) {
-        each("SELECT at, actor, action, token_id, details FROM audit WHERE at >= ? AND (? IS NULL OR token_id = ?)"
-                        + " ORDER BY at, seq",
-                rs -> sink.accept(new AuditEvent(instant(rs, "at"), rs.getString("actor"), rs.getString("action"),
-                        rs.getString("token_id"), rs.getString("details"))),
-                since == null ? Instant.EPOCH : since, tokenId, tokenId);
-    }
-
-    @Override
-    public Optional<Instant> lastAudit(String tokenId, String action, String details) {
-        return first("SELECT max(at) AS at FROM audit WHERE token_id = ? AND action = ? AND details = ?",
-                rs -> instant(rs, "at"), tokenId, action, details);
-    }
-
-    @Override
-    public Policy policy() {
-        return first("SELECT tokens_enabled, max_expiry_seconds, default_expiry_seconds, enforced_ip_filter,"
-                + " allow_permission_updates FROM policy WHERE id = 1", rs -> new Policy(
-                rs.getBoolean("tokens_enabled"), duration(rs, "max_expiry_seconds"),
-                duration(rs, "default_expiry_seconds"), rs.getString("enforced_ip_filter"),
-                rs.getBoolean("allow_permission_updates")))
-                .orElse(Policy.DEFAULT);
-    }
-
-    @Override
-    public void savePolicy(Policy policy) {
-        update("UPDATE policy SET tokens_enabled = ?, max_expiry_seconds = ?, default_expiry_seconds = ?,"
-                        + " enforced_ip_filter = ?, allow_permission_updates = ? WHERE id = 1",
-                policy.tokensEnabled(), seconds(policy.maxExpiry()), seconds(policy.defaultExpiry()),
-                policy.enforcedIpFilter(), policy.allowPermissionUpdates());
-    }
-
-    @Override
-    public Optional<IpFilter> ipFilter(String name) {
-        return first("SELECT name, rules, created_at, updated_at FROM ip_filters WHERE name = ?",
-                SqliteStore::ipFilter, name);
-    }
-
-    @Override
-    public List<IpFilter> ipFilters() {
-        List<IpFilter> filters = new ArrayList<>();
-        each("SELECT name, rules, created_at, updated_at FROM ip_filters ORDER BY name",
-                rs -> filters.add(ipFilter(rs)));
-        return filters;
-    }
-
-    @Override
-    public void insertIpFilter(IpFilter filter) {
-        update("INSERT INTO ip_filters (name, rules, created_at, updated_at) VALUES (?,?,?,?)",
-                filter.name(), filter.text(), filter.createdAt(), filter.updatedAt());
-    }
-
-    @Override
-    public void updateIpFilter(IpFilter filter) {
-        update("UPDATE ip_filters SET rules = ?, updated_at = ? WHERE name = ?", filter.text(), filter.updatedAt(),
-                filter.name());
-    }
-
-    @Override
-    public void deleteIpFilter(String name) {
-        update("DELETE FROM ip_filters WHERE name = ?", name);
-    }
-
-    @Override
-    public List<String> activeTokensUsingFilter(String name) {
-        List<String> names = new ArrayList<>();
-        each("SELECT name FROM tokens WHERE ip_filter = ? AND revoked_at IS NULL ORDER BY name",
-                rs -> names.add(rs.getString(1)), name);
-        return names;
-    }
-
-    @Override
-    public void close() {
-        for (PreparedStatement statement : statements.values()) {
-            try {
-                statement.close();
-            } catch (SQLException ignored) {
-                // Closing the connection below releases it anyway.
-            }
-        }
-        statements.clear();
-        closeQuietly(connection);
-    }
-
-    // --- plumbing ---
-
-    @FunctionalInterface
-    interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    @FunctionalInterface
-    interface RowHandler {
-        void handle(ResultSet rs) throws SQLException;
-    }
-
-    int update(String sql, Object... args) {
-        try {
-            return prepare(sql, args).executeUpdate();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
-    <T> Optional<T> first(String sql, RowReader<T> reader, Object... args) {
-        try (ResultSet rs = prepare(sql, args).executeQuery()) {
-            return rs.next() ? Optional.ofNullable(reader.read(rs)) : Optional.empty();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
-    void each(String sql, RowHandler handler, Object... args) {
-        try (ResultSet rs = prepare(sql, args).executeQuery()) {
-            while (rs.next()) {
-                handler.handle(rs);
-            }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
-    void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.executeUpdate(sql);
-        }
-    }
-
-    /** The statement for {@code sql}, prepared once per connection and kept: a batch reuses it. */
-    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
-        if (statement == null) {
-            statement = connection.prepareStatement(sql);
-            statements.put(sql, statement);
-        }
-        statement.clearParameters();
-        try {
-            for (int i = 0; i < args.length; i++) {
-                Object arg = args[i];
-                if (arg == null) {
-                    statement.setNull(i + 1, Types.NULL);
-                } else if (arg instanceof Instant instant) {
-                    statement.setLong(i + 1, instant.toEpochMilli());
-                } else if (arg instanceof Boolean bool) {
-                    statement.setInt(i + 1, bool ? 1 : 0);
-                } else {
-                    statement.setObject(i + 1, arg);
-                }
-            }
-            return statement;
-        } catch (SQLException e) {
-            statements.remove(sql);
-            statement.close();
-            throw e;
-        }
-    }
-
-    /** Reads the columns of {@link #TOKEN_COLUMNS} by position: a batch verify reads many rows. */
-    private Token token(ResultSet rs) throws SQLException {
-        return new Token(rs.getString(1), rs.getString(2), rs.getString(3), permissions(rs.getString(4)),
-                instant(rs, 5), instant(rs, 6), rs.getString(7), instant(rs, 8), rs.getString(9), instant(rs, 10),
-                rs.getString(11), rs.getString(12));
-    }
-
-    /** Permission sets are stored as text; the few distinct ones are parsed once. */
-    private Set<Permission> permissions(String text) {
-        return permissionSets.computeIfAbsent(text, t -> t.isEmpty() ? Set.of()
-                : Collections.unmodifiableSet(Permission.parseList(t)));
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        long millis = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
-    }
-
-    private static IpFilter ipFilter(ResultSet rs) throws SQLException {
-        String text = rs.getString("rules");
-        return new IpFilter(rs.getString("name"), text, IpFilter.parse(text).rules(), instant(rs, "created_at"),
-                instant(rs, "updated_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long millis = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
-    }
-
-    private static Duration duration(ResultSet rs, String column) throws SQLException {
-        long seconds = rs.getLong(column);
-        return rs.wasNull() ? null : Duration.ofSeconds(seconds);
-    }
-
-    private static Long seconds(Duration duration) {
-        return duration == null ? null : duration.getSeconds();
-    }
-
     TokenctlException failure(SQLException e) {
         return failure(e, location, busyTimeout);
     }
@@ -534,15 +237,5 @@ public final class SqliteStore implements Store {
             return "store " + location + ": disk I/O error (check the disk and the file's permissions)";
         }
         return "store " + location + " cannot be opened (check that the path and its directory exist and are accessible)";
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Nothing more can be done about a failing close.
-            }
-        }
     }
 }

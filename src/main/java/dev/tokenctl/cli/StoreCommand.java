@@ -1,0 +1,87 @@
+package dev.tokenctl.cli;
+
+import dev.tokenctl.core.Store;
+import dev.tokenctl.core.StoreCopy;
+import dev.tokenctl.store.Stores;
+import java.io.PrintWriter;
+import java.time.Instant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The store itself: what and where it is, and moving it to another one. */
+@Command(name = "store", description = "Describe the store, or copy it into another one (a file or a PostgreSQL database).")
+final class StoreCommand {
+
+    record InfoView(String engine, String location, int schemaVersion, long tokens, long activeTokens,
+                    long expiredTokens, long revokedTokens, long ipFilters, long auditEvents) {
+    }
+
+    record CopyView(String from, String to, long tokens, long ipFilters, long auditEvents) {
+    }
+
+    @Command(name = "info", description = "Show the store's engine, location (never a password), schema version and counts.")
+    static final class InfoCommand extends BaseCommand {
+        @Override
+        ExitCode run() {
+            Store store = root().store();
+            Store.Description description = store.describe();
+            Store.Counts counts = store.counts(root().session().now());
+            InfoView view = new InfoView(description.engine(), description.location(), description.schemaVersion(),
+                    counts.tokens(), counts.active(), counts.expired(), counts.revoked(), counts.ipFilters(),
+                    counts.auditEvents());
+            Output output = output();
+            if (!output.isText()) {
+                output.value(view);
+                return ExitCode.OK;
+            }
+            PrintWriter out = output.out;
+            out.printf("%-16s%s%n", "engine:", view.engine());
+            out.printf("%-16s%s%n", "location:", view.location());
+            out.printf("%-16s%d%n", "schema-version:", view.schemaVersion());
+            out.printf("%-16s%d (%d active, %d expired, %d revoked)%n", "tokens:", view.tokens(), view.activeTokens(),
+                    view.expiredTokens(), view.revokedTokens());
+            out.printf("%-16s%d%n", "ip-filters:", view.ipFilters());
+            out.printf("%-16s%d%n", "audit-events:", view.auditEvents());
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "copy", description = "Copy every token digest, IP filter, the policy and every audit event into"
+            + " an empty store, and check that the counts match. Writers wait until it is done; on failure the"
+            + " target is left as it was.",
+            footerHeading = "%nExamples:%n", footer = {
+                "  Move the local store to a shared PostgreSQL database (password from PGPASSWORD or ~/.pgpass):",
+                "    tokenctl store copy --to postgresql://tokenctl@db.example.com:5432/tokenctl?sslmode=verify-full",
+                "  Back a store up into a new file:",
+                "    tokenctl store copy --to ./backup-2026-11-29.db"})
+    static final class CopyCommand extends BaseCommand {
+        @Option(names = "--to", paramLabel = "PATH|URL", required = true,
+                description = "The store to copy into: a new file, sqlite:PATH, or postgresql://user@host:5432/dbname."
+                        + " It is created when it does not exist, and must be empty.")
+        String to;
+
+        @Override
+        ExitCode run() {
+            Stores.refusePassword(to, "--to");
+            TokenctlCommand root = root();
+            Store from = root.store();
+            Instant now = root.session().now();
+            Store.Counts copied;
+            String target;
+            try (Store into = root.open(to)) {
+                target = into.describe().location();
+                copied = StoreCopy.copy(from, into, now);
+            }
+            CopyView view = new CopyView(from.describe().location(), target, copied.tokens(), copied.ipFilters(),
+                    copied.auditEvents());
+            Output output = output();
+            if (!output.isText()) {
+                output.value(view);
+                return ExitCode.OK;
+            }
+            output.out.printf("copied %d tokens, %d IP filters, the policy and %d audit events%n  from %s%n  to   %s%n",
+                    view.tokens(), view.ipFilters(), view.auditEvents(), view.from(), view.to());
+            return ExitCode.OK;
+        }
+    }
+}

@@ -1,0 +1,449 @@
+package dev.tokenctl.store;
+
+import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.IpFilter;
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Policy;
+import dev.tokenctl.core.Store;
+import dev.tokenctl.core.Token;
+import dev.tokenctl.core.TokenQuery;
+import dev.tokenctl.core.TokenctlException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The store in SQL, shared by both engines: every query is written once, in SQL that SQLite and
+ * PostgreSQL read alike. A subclass says how a write transaction begins and ends, how the schema
+ * version is kept, and what a driver error means to a person.
+ */
+abstract class JdbcStore implements Store {
+    private static final String TOKEN_COLUMNS = "id, name, description, permissions, created_at, expires_at, ip_filter,"
+            + " revoked_at, revoke_reason, last_used_at, last_used_address, rotated_from";
+
+    final Connection connection;
+    final String location;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, Set<Permission>> permissionSets = new HashMap<>();
+    private int depth;
+
+    JdbcStore(Connection connection, String location) {
+        this.connection = connection;
+        this.location = location;
+    }
+
+    /** Begins a write transaction that excludes other writers, waiting for them up to the lock timeout. */
+    abstract void begin() throws SQLException;
+
+    /** Ends the transaction without beginning another, committing or rolling back; never throws on rollback. */
+    abstract void end(boolean commit) throws SQLException;
+
+    /** A driver error as a person can act on it; a duplicate name is a conflict. */
+    abstract TokenctlException failure(SQLException e);
+
+    /** The engine's name, as {@code store info} shows it. */
+    abstract String engine();
+
+    /** The schema version the store is at: 0 for a new one. */
+    abstract int schemaVersion() throws SQLException;
+
+    /** Records the schema version; runs inside the migrating transaction. */
+    abstract void writeSchemaVersion(int version) throws SQLException;
+
+    /** Whether the store at version 0 already holds tables that tokenctl did not make. */
+    abstract boolean holdsForeignTables() throws SQLException;
+
+    /** The schema's steps in this engine's SQL, as {@link Migrations} lists them. */
+    abstract List<String> migrationSteps();
+
+    /** How many rows a query reads from the engine at a time; 0 leaves it to the driver. */
+    int fetchSize() {
+        return 0;
+    }
+
+    @Override
+    public Description describe() {
+        try {
+            return new Description(engine(), location, schemaVersion());
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public Counts counts(Instant now) {
+        return first("SELECT (SELECT count(*) FROM tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)),"
+                + " (SELECT count(*) FROM tokens WHERE revoked_at IS NULL AND expires_at <= ?),"
+                + " (SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL),"
+                + " (SELECT count(*) FROM ip_filters), (SELECT count(*) FROM audit)",
+                rs -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
+                now, now).orElseThrow();
+    }
+
+    @Override
+    public <T> T transaction(Supplier<T> work) {
+        if (depth > 0) {
+            return work.get();
+        }
+        try {
+            begin();
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        }
+        depth = 1;
+        try {
+            T result = work.get();
+            end(true);
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } catch (RuntimeException | Error e) {
+            rollback();
+            throw e;
+        } finally {
+            depth = 0;
+        }
+    }
+
+    private void rollback() {
+        try {
+            end(false);
+        } catch (SQLException ignored) {
+            // The transaction is gone either way; the error that got here is the one to report.
+        }
+    }
+
+    boolean inTransaction() {
+        return depth > 0;
+    }
+
+    @Override
+    public void insertToken(Token token, byte[] digest) {
+        update("INSERT INTO tokens (" + TOKEN_COLUMNS + ", secret_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                token.id(), token.name(), token.description(), Permission.format(token.permissions()),
+                token.createdAt(), token.expiresAt(), token.ipFilter(), token.revokedAt(), token.revokeReason(),
+                token.lastUsedAt(), token.lastUsedAddress(), token.rotatedFrom(), digest);
+    }
+
+    @Override
+    public Optional<Token> token(String id) {
+        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = ?", this::token, id);
+    }
+
+    @Override
+    public Optional<Token> tokenByName(String name) {
+        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE name = ?"
+                + " ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1", this::token, name);
+    }
+
+    @Override
+    public boolean activeNameExists(String name) {
+        return first("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", rs -> true, name).isPresent();
+    }
+
+    /** Ids looked up per query; shorter lists are padded, so there is one statement to prepare. */
+    private static final int LOOKUP_CHUNK = 100;
+
+    @Override
+    public Map<String, Credential> credentials(Collection<String> ids) {
+        Map<String, Credential> found = new HashMap<>();
+        String sql = "SELECT " + TOKEN_COLUMNS + ", secret_sha256 FROM tokens WHERE id IN ("
+                + String.join(",", Collections.nCopies(LOOKUP_CHUNK, "?")) + ")";
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
+            Object[] args = new Object[LOOKUP_CHUNK];
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
+            for (int i = 0; i < LOOKUP_CHUNK; i++) {
+                args[i] = chunk.get(Math.min(i, chunk.size() - 1));
+            }
+            each(sql, rs -> {
+                Token token = token(rs);
+                found.put(token.id(), new Credential(token, rs.getBytes(13)));
+            }, args);
+        }
+        return found;
+    }
+
+    @Override
+    public void forEachToken(TokenQuery query, Consumer<Token> sink) {
+        StringJoiner statuses = new StringJoiner(" OR ", "(", ")");
+        List<Object> args = new ArrayList<>();
+        long now = query.now().toEpochMilli();
+        for (Token.Status status : query.statuses()) {
+            switch (status) {
+                case ACTIVE -> {
+                    statuses.add("(revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))");
+                    args.add(now);
+                }
+                case EXPIRED -> {
+                    statuses.add("(revoked_at IS NULL AND expires_at <= ?)");
+                    args.add(now);
+                }
+                case REVOKED -> statuses.add("revoked_at IS NOT NULL");
+            }
+        }
+        String sql = "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE " + (query.statuses().isEmpty() ? "1 = 0" : statuses);
+        if (query.expiringBefore() != null) {
+            sql += " AND expires_at <= ?";
+            args.add(query.expiringBefore().toEpochMilli());
+        }
+        each(sql + " ORDER BY created_at, id", rs -> sink.accept(token(rs)), args.toArray());
+    }
+
+    @Override
+    public void revokeToken(String id, Instant at, String reason) {
+        update("UPDATE tokens SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL", at, reason, id);
+    }
+
+    @Override
+    public void updatePermissions(String id, Set<Permission> permissions) {
+        update("UPDATE tokens SET permissions = ? WHERE id = ?", Permission.format(permissions), id);
+    }
+
+    @Override
+    public void updateExpiry(String id, Instant expiresAt) {
+        update("UPDATE tokens SET expires_at = ? WHERE id = ?", expiresAt, id);
+    }
+
+    @Override
+    public void recordUse(String id, Instant at, String address) {
+        update("UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?"
+                + " AND (last_used_at IS NULL OR last_used_at < ?)", at, address, id, at);
+    }
+
+    @Override
+    public void audit(AuditEvent event) {
+        update("INSERT INTO audit (at, actor, action, token_id, details) VALUES (?,?,?,?,?)",
+                event.at(), event.actor(), event.action(), event.tokenId(), event.details());
+    }
+
+    @Override
+    public void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink) {
+        RowHandler handler = rs -> sink.accept(new AuditEvent(instant(rs, 1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5)));
+        String sql = "SELECT at, actor, action, token_id, details FROM audit WHERE at >= ?";
+        Instant from = since == null ? Instant.EPOCH : since;
+        if (tokenId == null) {
+            each(sql + " ORDER BY at, seq", handler, from);
+        } else {
+            each(sql + " AND token_id = ? ORDER BY at, seq", handler, from, tokenId);
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastAudit(String tokenId, String action, String details) {
+        return first("SELECT max(at) AS at FROM audit WHERE token_id = ? AND action = ? AND details = ?",
+                rs -> instant(rs, "at"), tokenId, action, details);
+    }
+
+    @Override
+    public Policy policy() {
+        return first("SELECT tokens_enabled, max_expiry_seconds, default_expiry_seconds, enforced_ip_filter,"
+                + " allow_permission_updates FROM policy WHERE id = 1", rs -> new Policy(
+                rs.getBoolean("tokens_enabled"), duration(rs, "max_expiry_seconds"),
+                duration(rs, "default_expiry_seconds"), rs.getString("enforced_ip_filter"),
+                rs.getBoolean("allow_permission_updates")))
+                .orElse(Policy.DEFAULT);
+    }
+
+    @Override
+    public void savePolicy(Policy policy) {
+        update("UPDATE policy SET tokens_enabled = ?, max_expiry_seconds = ?, default_expiry_seconds = ?,"
+                        + " enforced_ip_filter = ?, allow_permission_updates = ? WHERE id = 1",
+                policy.tokensEnabled(), seconds(policy.maxExpiry()), seconds(policy.defaultExpiry()),
+                policy.enforcedIpFilter(), policy.allowPermissionUpdates());
+    }
+
+    @Override
+    public Optional<IpFilter> ipFilter(String name) {
+        return first("SELECT name, rules, created_at, updated_at FROM ip_filters WHERE name = ?",
+                JdbcStore::ipFilter, name);
+    }
+
+    @Override
+    public List<IpFilter> ipFilters() {
+        List<IpFilter> filters = new ArrayList<>();
+        each("SELECT name, rules, created_at, updated_at FROM ip_filters ORDER BY name",
+                rs -> filters.add(ipFilter(rs)));
+        return filters;
+    }
+
+    @Override
+    public void insertIpFilter(IpFilter filter) {
+        update("INSERT INTO ip_filters (name, rules, created_at, updated_at) VALUES (?,?,?,?)",
+                filter.name(), filter.text(), filter.createdAt(), filter.updatedAt());
+    }
+
+    @Override
+    public void updateIpFilter(IpFilter filter) {
+        update("UPDATE ip_filters SET rules = ?, updated_at = ? WHERE name = ?", filter.text(), filter.updatedAt(),
+                filter.name());
+    }
+
+    @Override
+    public void deleteIpFilter(String name) {
+        update("DELETE FROM ip_filters WHERE name = ?", name);
+    }
+
+    @Override
+    public List<String> activeTokensUsingFilter(String name) {
+        List<String> names = new ArrayList<>();
+        each("SELECT name FROM tokens WHERE ip_filter = ? AND revoked_at IS NULL ORDER BY name",
+                rs -> names.add(rs.getString(1)), name);
+        return names;
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement statement : statements.values()) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // Closing the connection below releases it anyway.
+            }
+        }
+        statements.clear();
+        closeQuietly(connection);
+    }
+
+    // --- plumbing ---
+
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    int update(String sql, Object... args) {
+        try {
+            return prepare(sql, args).executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    <T> Optional<T> first(String sql, RowReader<T> reader, Object... args) {
+        try (ResultSet rs = prepare(sql, args).executeQuery()) {
+            return rs.next() ? Optional.ofNullable(reader.read(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    void each(String sql, RowHandler handler, Object... args) {
+        try (ResultSet rs = prepare(sql, args).executeQuery()) {
+            while (rs.next()) {
+                handler.handle(rs);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    /** The statement for {@code sql}, prepared once per connection and kept: a batch reuses it. */
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statement.setFetchSize(fetchSize());
+            statements.put(sql, statement);
+        }
+        statement.clearParameters();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                Object arg = args[i];
+                if (arg == null) {
+                    statement.setNull(i + 1, Types.NULL);
+                } else if (arg instanceof Instant instant) {
+                    statement.setLong(i + 1, instant.toEpochMilli());
+                } else if (arg instanceof Boolean bool) {
+                    statement.setBoolean(i + 1, bool);
+                } else {
+                    statement.setObject(i + 1, arg);
+                }
+            }
+            return statement;
+        } catch (SQLException e) {
+            statements.remove(sql);
+            statement.close();
+            throw e;
+        }
+    }
+
+    /** Reads the columns of {@link #TOKEN_COLUMNS} by position: a batch verify reads many rows. */
+    private Token token(ResultSet rs) throws SQLException {
+        return new Token(rs.getString(1), rs.getString(2), rs.getString(3), permissions(rs.getString(4)),
+                instant(rs, 5), instant(rs, 6), rs.getString(7), instant(rs, 8), rs.getString(9), instant(rs, 10),
+                rs.getString(11), rs.getString(12));
+    }
+
+    /** Permission sets are stored as text; the few distinct ones are parsed once. */
+    private Set<Permission> permissions(String text) {
+        return permissionSets.computeIfAbsent(text, t -> t.isEmpty() ? Set.of()
+                : Collections.unmodifiableSet(Permission.parseList(t)));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static IpFilter ipFilter(ResultSet rs) throws SQLException {
+        String text = rs.getString("rules");
+        return new IpFilter(rs.getString("name"), text, IpFilter.parse(text).rules(), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static Duration duration(ResultSet rs, String column) throws SQLException {
+        long seconds = rs.getLong(column);
+        return rs.wasNull() ? null : Duration.ofSeconds(seconds);
+    }
+
+    private static Long seconds(Duration duration) {
+        return duration == null ? null : duration.getSeconds();
+    }
+
+
+    static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Nothing more can be done about a failing close.
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package dev.tokenctl.store;
+
+import dev.tokenctl.core.Text;
+import dev.tokenctl.core.TokenctlException;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Where a PostgreSQL store is, read from a libpq-style URL
+ * ({@code postgresql://user@host:5432/dbname?sslmode=require}) or a JDBC one
+ * ({@code jdbc:postgresql://host/dbname?user=u}), with the password found as libpq finds it: in
+ * the URL, else {@code PGPASSWORD}, else the password file ({@code PGPASSFILE} or
+ * {@code ~/.pgpass}). {@link #toString} is the location without the password, for messages.
+ */
+record PostgresLocation(List<String> hosts, String database, String user, String password, Properties driverProperties) {
+
+    /** libpq's URL parameters that tokenctl passes on, with the driver's names for them. */
+    private static final Map<String, String> PARAMETERS = Map.of(
+            "sslmode", "sslmode", "sslrootcert", "sslrootcert", "sslcert", "sslcert", "sslkey", "sslkey",
+            "connect_timeout", "connectTimeout", "application_name", "ApplicationName");
+
+    static boolean matches(String location) {
+        return location.startsWith("postgresql://") || location.startsWith("postgres://")
+                || location.startsWith("jdbc:postgresql:");
+    }
+
+    /** Whether the URL itself carries a password. */
+    static boolean hasPassword(String location) {
+        return parse(location, Map.of(), "nobody").password != null;
+    }
+
+    /**
+     * Reads {@code location}; the password is looked up only in the URL, and, when {@code env}
+     * has a HOME or the variables, in PGPASSWORD and the password file.
+     *
+     * @throws TokenctlException INVALID when the URL is malformed or names an unknown parameter
+     */
+    static PostgresLocation parse(String location, Map<String, String> env, String osUser) {
+        Properties driver = new Properties();
+        List<String> hosts = new ArrayList<>();
+        String database;
+        String user;
+        String password;
+        if (location.startsWith("jdbc:postgresql:")) {
+            Properties parsed = org.postgresql.Driver.parseURL(location, null);
+            if (parsed == null) {
+                throw invalid(location, "it is not a JDBC URL the PostgreSQL driver reads");
+            }
+            String[] names = parsed.getProperty("PGHOST", "localhost").split(",");
+            String[] ports = parsed.getProperty("PGPORT", "5432").split(",");
+            for (int i = 0; i < names.length; i++) {
+                hosts.add(hostPort(names[i], i < ports.length ? ports[i] : "5432"));
+            }
+            database = parsed.getProperty("PGDBNAME", "");
+            user = parsed.getProperty("user");
+            password = parsed.getProperty("password");
+            for (String key : List.of("PGHOST", "PGPORT", "PGDBNAME", "user", "password")) {
+                parsed.remove(key);
+            }
+            driver.putAll(parsed);
+        } else {
+            String rest = location.substring(location.indexOf("://") + 3);
+            int question = rest.indexOf('?');
+            String query = question < 0 ? "" : rest.substring(question + 1);
+            rest = question < 0 ? rest : rest.substring(0, question);
+            int slash = rest.indexOf('/');
+            database = slash < 0 ? "" : decode(location, rest.substring(slash + 1));
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            int at = authority.lastIndexOf('@');
+            user = null;
+            password = null;
+            if (at >= 0) {
+                String info = authority.substring(0, at);
+                int colon = info.indexOf(':');
+                user = decode(location, colon < 0 ? info : info.substring(0, colon));
+                password = colon < 0 ? null : decode(location, info.substring(colon + 1));
+                authority = authority.substring(at + 1);
+            }
+            for (String host : authority.isEmpty() ? new String[] {""} : authority.split(",")) {
+                hosts.add(host(location, decode(location, host), env));
+            }
+            Map<String, String> params = query(location, query);
+            user = params.getOrDefault("user", user);
+            password = params.getOrDefault("password", password);
+            database = params.getOrDefault("dbname", database);
+            params.keySet().removeAll(Set.of("user", "password", "dbname"));
+            params.forEach((key, value) -> driver.setProperty(PARAMETERS.get(key), value));
+        }
+        if (user == null || user.isEmpty()) {
+            user = env.getOrDefault("PGUSER", osUser);
+        }
+        if (database.isEmpty()) {
+            database = env.getOrDefault("PGDATABASE", user);
+        }
+        if (password != null && password.isEmpty()) {
+            password = null;
+        }
+        return new PostgresLocation(List.copyOf(hosts), database, user, password, driver);
+    }
+
+    /** The same location with the password libpq would use when the URL has none. */
+    PostgresLocation withPassword(Map<String, String> env) {
+        if (password != null) {
+            return this;
+        }
+        String found = env.get("PGPASSWORD");
+        if (found == null || found.isEmpty()) {
+            found = passwordFile(env);
+        }
+        return new PostgresLocation(hosts, database, user, found, driverProperties);
+    }
+
+    /** The URL the driver connects to; user and password go in the properties. */
+    String jdbcUrl() {
+        return "jdbc:postgresql://" + String.join(",", hosts) + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    Properties connectionProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("ApplicationName", "tokenctl");
+        properties.setProperty("connectTimeout", "10");
+        properties.putAll(driverProperties);
+        properties.setProperty("user", user);
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        return properties;
+    }
+
+    /** The server's address for messages: its first host and port. */
+    String server() {
+        return String.join(",", hosts);
+    }
+
+    @Override
+    public String toString() {
+        String sslmode = driverProperties.getProperty("sslmode");
+        return "postgresql://" + user + "@" + server() + "/" + database + (sslmode == null ? "" : "?sslmode=" + sslmode);
+    }
+
+    private static String host(String location, String host, Map<String, String> env) {
+        if (host.startsWith("/")) {
+            throw invalid(location, "Unix-domain sockets are not supported (give the server's host name or 127.0.0.1)");
+        }
+        String name = host;
+        String port = null;
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0 && host.indexOf(']') < colon && (host.startsWith("[") || host.indexOf(':') == colon)) {
+            name = host.substring(0, colon);
+            port = host.substring(colon + 1);
+        }
+        if (name.isEmpty()) {
+            name = env.getOrDefault("PGHOST", "localhost");
+        }
+        if (port == null || port.isEmpty()) {
+            port = env.getOrDefault("PGPORT", "5432");
+        }
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535 || Integer.parseInt(port) == 0) {
+            throw invalid(location, "port '" + Text.quoteSafe(port, 20) + "' is not a number from 1 to 65535");
+        }
+        return hostPort(name, port);
+    }
+
+    private static String hostPort(String name, String port) {
+        return name + ":" + port;
+    }
+
+    private static Map<String, String> query(String location, String query) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String key = decode(location, equals < 0 ? pair : pair.substring(0, equals));
+            if (!PARAMETERS.containsKey(key) && !Set.of("user", "password", "dbname").contains(key)) {
+                throw invalid(location, "parameter '" + Text.quoteSafe(key, 40) + "' is not supported (use "
+                        + String.join(", ", new java.util.TreeSet<>(PARAMETERS.keySet())) + ")");
+            }
+            params.put(key, equals < 0 ? "" : decode(location, pair.substring(equals + 1)));
+        }
+        return params;
+    }
+
+    private static String decode(String location, String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalid(location, "it has a malformed %-escape");
+        }
+    }
+
+    /**
+     * The password of the first matching line of the password file, as libpq reads it:
+     * {@code host:port:database:user:password}, {@code *} matching anything, {@code \} escaping.
+     * libpq ignores a file that others may read, and so does this.
+     */
+    private String passwordFile(Map<String, String> env) {
+        String name = env.get("PGPASSFILE");
+        Path file = name != null && !name.isEmpty() ? Path.of(name)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".pgpass");
+        try {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            for (PosixFilePermission open : List.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+                    PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE)) {
+                if (mode.contains(open)) {
+                    return null;
+                }
+            }
+            String first = hosts.get(0);
+            int colon = first.lastIndexOf(':');
+            List<String> wanted = List.of(first.substring(0, colon), first.substring(colon + 1), database, user);
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                List<String> fields = fields(line);
+                if (fields.size() == 5 && matches(fields, wanted)) {
+                    return fields.get(4);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // libpq too goes on without a password it cannot read.
+        }
+        return null;
+    }
+
+    private static boolean matches(List<String> fields, List<String> wanted) {
+        for (int i = 0; i < wanted.size(); i++) {
+            String field = fields.get(i);
+            if (!field.equals("*") && !field.equals(wanted.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> fields(String line) {
+        List<String> fields = new ArrayList<>();
+        if (line.startsWith("#")) {
+            return fields;
+        }
+        StringBuilder field = new StringBuilder();
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\\' && i + 1 < line.length()) {
+                field.append(line.charAt(++i));
+            } else if (c == ':' && fields.size() < 4) {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+
+    private static TokenctlException invalid(String location, String why) {
+        return TokenctlException.invalid("store URL '" + Text.quoteSafe(masked(location), 200) + "' cannot be used: " + why);
+    }
+
+    /** The URL with any password in it replaced by "***", for messages. */
+    static String masked(String location) {
+        return location.replaceAll("(://[^/@?]*?:)[^/@?]*@", "$1***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+}

@@ -1,0 +1,233 @@
+package dev.tokenctl.store;
+
+import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.Token;
+import dev.tokenctl.core.TokenQuery;
+import dev.tokenctl.core.TokenctlException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * The store on a PostgreSQL server, in the schema {@code tokenctl} of a database that many hosts
+ * share. Write transactions take one transaction-scoped advisory lock first, so writers run one
+ * at a time as they do on SQLite ({@code BEGIN IMMEDIATE}), and every check-then-write in core
+ * (a free name, an active token, the policy in force) holds until the commit.
+ */
+public final class PostgresStore extends JdbcStore {
+    /** The advisory lock that write transactions take: "tokenctl" in ASCII. */
+    private static final long WRITE_LOCK = 0x746f6b656e63746cL;
+    private static final String SCHEMA = "tokenctl";
+
+    private final PostgresLocation where;
+    private final Duration lockTimeout;
+
+    private PostgresStore(Connection connection, PostgresLocation where, Duration lockTimeout) {
+        super(connection, where.toString());
+        this.where = where;
+        this.lockTimeout = lockTimeout;
+    }
+
+    /**
+     * Connects to the store at {@code url}, with the password from the URL, {@code PGPASSWORD} or
+     * the password file in {@code env}, and brings its schema up to date.
+     *
+     * @throws TokenctlException INVALID for a malformed URL, STORAGE when the server cannot be
+     *     used, with what to check
+     */
+    static PostgresStore open(String url, Map<String, String> env, String osUser, Duration lockTimeout) {
+        PostgresLocation where = PostgresLocation.parse(url, env, osUser).withPassword(env);
+        java.util.Properties properties = where.connectionProperties();
+        properties.setProperty("currentSchema", SCHEMA);
+        Connection connection = null;
+        try {
+            connection = new org.postgresql.Driver().connect(where.jdbcUrl(), properties);
+            try (Statement statement = connection.createStatement()) {
+                // 0 would mean "wait for ever" to PostgreSQL; to tokenctl it means "do not wait".
+                statement.execute("SET lock_timeout = " + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis())));
+            }
+            PostgresStore store = new PostgresStore(connection, where, lockTimeout);
+            Migrations.apply(store);
+            return store;
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw failure(e, where, lockTimeout);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    @Override
+    void begin() throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+        }
+    }
+
+    @Override
+    void end(boolean commit) throws SQLException {
+        try {
+            if (commit) {
+                connection.commit();
+            } else {
+                connection.rollback();
+            }
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    @Override
+    String engine() {
+        return "postgresql";
+    }
+
+    @Override
+    int schemaVersion() throws SQLException {
+        if (first("SELECT to_regclass('" + SCHEMA + ".schema_version') IS NULL", rs -> rs.getBoolean(1)).orElse(true)) {
+            return 0;
+        }
+        return first("SELECT max(version) FROM " + SCHEMA + ".schema_version", rs -> rs.getInt(1)).orElse(0);
+    }
+
+    @Override
+    void writeSchemaVersion(int version) throws SQLException {
+        execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".schema_version (version INTEGER NOT NULL)");
+        execute("DELETE FROM " + SCHEMA + ".schema_version");
+        execute("INSERT INTO " + SCHEMA + ".schema_version VALUES (" + version + ")");
+    }
+
+    /**
+     * The schema is made here unless it exists: CREATE SCHEMA needs the CREATE privilege on the
+     * database, which a user given a schema made for it by an administrator may not have.
+     */
+    @Override
+    boolean holdsForeignTables() throws SQLException {
+        if (first("SELECT 1 FROM pg_namespace WHERE nspname = '" + SCHEMA + "'", rs -> true).isEmpty()) {
+            execute("CREATE SCHEMA " + SCHEMA);
+            return false;
+        }
+        return first("SELECT 1 FROM pg_tables WHERE schemaname = '" + SCHEMA + "' LIMIT 1", rs -> true).isPresent();
+    }
+
+    @Override
+    List<String> migrationSteps() {
+        return Migrations.POSTGRES;
+    }
+
+    /** Rows come in pages of this many; without a transaction the driver would read them all at once. */
+    @Override
+    int fetchSize() {
+        return 1000;
+    }
+
+    @Override
+    public void forEachToken(TokenQuery query, Consumer<Token> sink) {
+        paged(() -> super.forEachToken(query, sink));
+    }
+
+    @Override
+    public void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink) {
+        paged(() -> super.forEachAudit(since, tokenId, sink));
+    }
+
+    /** Runs a long read in a read-only transaction, the one way the driver reads rows a page at a time. */
+    private void paged(Runnable read) {
+        if (inTransaction()) {
+            read.run();
+            return;
+        }
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        try {
+            read.run();
+        } finally {
+            try {
+                end(false);
+            } catch (SQLException ignored) {
+                // Nothing was written; a broken connection is reported by the next statement.
+            }
+        }
+    }
+
+    @Override
+    TokenctlException failure(SQLException e) {
+        return failure(e, where, lockTimeout);
+    }
+
+    /** Turns a driver error into one line naming what to check; a duplicate name is a conflict. */
+    static TokenctlException failure(SQLException e, PostgresLocation where, Duration lockTimeout) {
+        String state = String.valueOf(e.getSQLState());
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        String constraint = server == null ? null : server.getConstraint();
+        String said = server == null ? String.valueOf(e.getMessage()) : server.getMessage();
+        String at = "PostgreSQL at " + where.server();
+        String store = "store " + where;
+        Throwable cause = e.getCause();
+        TokenctlException.Kind kind = TokenctlException.Kind.STORAGE;
+        String message;
+        if (state.equals("23505") && "tokens_unrevoked_name".equals(constraint)) {
+            kind = TokenctlException.Kind.CONFLICT;
+            message = "a token of that name already exists (choose another name, or revoke or rotate the existing one)";
+        } else if (state.equals("23505") && "ip_filters_pkey".equals(constraint)) {
+            kind = TokenctlException.Kind.CONFLICT;
+            message = "an IP filter of that name already exists (choose another name, or use 'tokenctl ipfilter update')";
+        } else if (state.equals("28P01")) {
+            message = at + " refused the password of user '" + where.user()
+                    + "' (check PGPASSWORD, or the line for this server in ~/.pgpass)";
+        } else if (state.equals("08004") && said.contains("password")) {
+            message = at + " wants a password for user '" + where.user()
+                    + "' and none was found (set PGPASSWORD, or add a line for this server to ~/.pgpass, mode 0600)";
+        } else if (state.equals("08004") && said.contains("SSL")) {
+            message = at + " does not offer TLS, and the URL's sslmode requires it"
+                    + " (enable ssl on the server, or change sslmode in the URL)";
+        } else if (cause instanceof SSLException) {
+            message = "TLS with " + at + " failed: " + cause.getMessage()
+                    + " (check the server's certificate, sslrootcert and sslmode in the URL)";
+        } else if (state.equals("28000")) {
+            message = at + " does not let user '" + where.user() + "' in: " + said
+                    + " (check the server's pg_hba.conf, and sslmode in the URL)";
+        } else if (state.equals("3D000")) {
+            message = "database '" + where.database() + "' does not exist on " + at + " (create it, for example with 'createdb -O "
+                    + where.user() + " " + where.database() + "', or correct the URL)";
+        } else if (state.equals("42501")) {
+            message = "user '" + where.user() + "' lacks a privilege on " + store + ": " + said
+                    + " (ask the database's owner to grant it; tokenctl keeps its tables in the schema 'tokenctl')";
+        } else if (state.equals("55P03")) {
+            message = store + " is locked by another process; gave up after " + lockTimeout.toMillis() / 1000.0
+                    + "s (try again when it is done)";
+        } else if (state.equals("25006")) {
+            message = at + " is read-only (point the URL at the primary server)";
+        } else if (state.equals("53100")) {
+            message = at + " has no disk space left (free some on the server)";
+        } else if (cause instanceof UnknownHostException) {
+            message = "cannot find the host of " + store + ": unknown host " + cause.getMessage() + " (check the host in the URL)";
+        } else if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
+                || cause instanceof SocketTimeoutException) {
+            message = "cannot reach " + at + ": " + cause.getMessage()
+                    + " (check that the server is running and that the host and port in the URL are right)";
+        } else if (state.startsWith("08") || state.equals("57P01")) {
+            message = "lost the connection to " + at + ": " + said + " (check the server and the network, then try again)";
+        } else {
+            message = store + " failed: " + said + " (run with --verbose for details)";
+        }
+        return new TokenctlException(kind, message, e);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.tokenctl.store;
+
+import dev.tokenctl.core.Store;
+import dev.tokenctl.core.Text;
+import dev.tokenctl.core.TokenctlException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Opens a store by its location: a file path or {@code sqlite:PATH} for SQLite, a
+ * {@code postgresql://} or {@code jdbc:postgresql:} URL for PostgreSQL.
+ */
+public final class Stores {
+    private Stores() {
+    }
+
+    /**
+     * Opens, creating or migrating as needed, the store at {@code location}.
+     *
+     * @param env the environment: PGPASSWORD, PGPASSFILE, HOME and libpq's other defaults
+     * @param user who runs tokenctl, libpq's default user name
+     * @param cacheDirectory where SQLite's native library is kept
+     */
+    public static Store open(String location, Map<String, String> env, String user, Duration lockTimeout, Path cacheDirectory) {
+        if (PostgresLocation.matches(location)) {
+            return PostgresStore.open(location, env, user, lockTimeout);
+        }
+        NativeLibrary.prepare(cacheDirectory);
+        return SqliteStore.open(sqlitePath(location), lockTimeout);
+    }
+
+    /**
+     * Readies the driver of the store at {@code location} on another thread, and runs
+     * {@code alsoWarm} there first, while the command line is still being parsed.
+     */
+    public static void warmUp(String location, Path cacheDirectory, Runnable alsoWarm) {
+        if (!PostgresLocation.matches(location)) {
+            NativeLibrary.warmUp(cacheDirectory, alsoWarm);
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            alsoWarm.run();
+            new org.postgresql.Driver();
+        }, "postgresql-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The file of an SQLite location, or null for a server's URL. */
+    public static Path sqlitePath(String location) {
+        if (PostgresLocation.matches(location)) {
+            return null;
+        }
+        if (location.startsWith("sqlite:")) {
+            String path = location.substring("sqlite:".length());
+            return Path.of(path.startsWith("//") ? path.substring(2) : path);
+        }
+        if (location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw TokenctlException.invalid("store URL '" + Text.quoteSafe(PostgresLocation.masked(location), 200)
+                    + "' has an unknown scheme (use a file path, sqlite:PATH or postgresql://user@host:5432/dbname)");
+        }
+        return Path.of(location);
+    }
+
+    /**
+     * Refuses a location with a password in it, for locations given as arguments: other users
+     * see a command line in the process list, and shells keep it in their history.
+     */
+    public static void refusePassword(String location, String option) {
+        if (PostgresLocation.matches(location) && PostgresLocation.hasPassword(location)) {
+            throw TokenctlException.invalid(option + " has a password in its URL, where other users can read it"
+                    + " (remove it, and set PGPASSWORD or add a line to ~/.pgpass, mode 0600)");
+        }
+    }
+}
