@@ -15,22 +15,41 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Runs tokenctl in-process through {@code CommandLine.execute} against a store in a temporary
- * directory, with a clock that only moves when a test moves it.
+ * Runs tokenctl in-process through {@code CommandLine.execute} against a new store, a file in a
+ * temporary directory or a database of its own on the test PostgreSQL server, with a clock that
+ * only moves when a test moves it.
  */
 final class CliRunner {
     static final Instant START = Instant.parse("2026-11-29T10:00:00Z");
 
     final Path dir;
+    final Engine engine;
+    /** The store's file on SQLite. */
     final Path db;
+    /** The store's location, as TOKENCTL_DB gives it. */
+    final String location;
     final MutableClock clock = new MutableClock(START);
     final Map<String, String> env = new HashMap<>();
 
     CliRunner(Path dir) {
+        this(dir, Engine.SQLITE);
+    }
+
+    CliRunner(Path dir, Engine engine) {
         this.dir = dir;
+        this.engine = engine;
         this.db = dir.resolve("store").resolve("tokens.db");
-        env.put("TOKENCTL_DB", db.toString());
+        this.location = engine == Engine.SQLITE ? db.toString() : TestPostgres.newDatabase();
+        env.put("TOKENCTL_DB", location);
         env.put("HOME", dir.toString());
+        if (engine == Engine.POSTGRESQL) {
+            env.put("PGPASSWORD", TestPostgres.PASSWORD);
+        }
+    }
+
+    /** The store's database name on PostgreSQL. */
+    String database() {
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     /** What one run printed and returned; its toString shows all three for failure messages. */
@@ -93,8 +112,26 @@ final class CliRunner {
         return r.line();
     }
 
-    byte[] storeBytes() throws IOException {
-        return java.nio.file.Files.readAllBytes(db);
+    /** The whole store: the file's bytes, or every row of the database; equal when nothing changed. */
+    String snapshot() throws IOException {
+        if (engine == Engine.POSTGRESQL) {
+            return TestPostgres.dump(database());
+        }
+        return new String(java.nio.file.Files.readAllBytes(db), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Everything the store keeps anywhere: its files with the WAL, or every row of the database. */
+    String storeContents() throws IOException {
+        if (engine == Engine.POSTGRESQL) {
+            return TestPostgres.dump(database());
+        }
+        StringBuilder contents = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(db.getParent())) {
+            for (Path file : files.toList()) {
+                contents.append(new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return contents.toString();
     }
 
     /** A clock for tests: fixed until advanced. */

@@ -7,10 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@ParameterizedClass
+@EnumSource(Engine.class)
 class IpFilterCommandsTest {
+    @Parameter
+    Engine engine;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -19,7 +27,7 @@ class IpFilterCommandsTest {
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(dir);
+        cli = new CliRunner(dir, engine);
     }
 
     @Test
@@ -50,19 +58,19 @@ class IpFilterCommandsTest {
     @Test
     void badRulesAreRefusedWithLineAndTextAndNothingIsStored() throws Exception {
         cli.ok("ipfilter", "add", "seed", "--rule", "allow all");
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
         CliRunner.Result r = cli.run("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8", "--rule", "allow gateway.local");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("tokenctl: error: invalid address or range on line 2: 'allow gateway.local'"
                 + " (use all, an IPv4 or IPv6 address, or a CIDR range such as 10.0.0.0/8 or fd00::/8; no hostnames)\n");
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
         assertThat(cli.run("ipfilter", "add", "bad name", "--rule", "allow all").code()).isEqualTo(2);
         assertThat(cli.run("ipfilter", "add", "seed", "--rule", "allow all").code()).isEqualTo(4);
         assertThat(cli.run("ipfilter", "add", "x").code()).isEqualTo(2);
         assertThat(cli.run("ipfilter", "add", "x", "--rule", "allow all", "--file", "f").code()).isEqualTo(2);
         assertThat(cli.run("ipfilter", "test", "seed", "not-an-ip").code()).isEqualTo(2);
         assertThat(cli.run("ipfilter", "test", "nope", "10.0.0.1").code()).isEqualTo(3);
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
     }
 
     @Test

@@ -8,12 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ParameterizedClass
+@EnumSource(Engine.class)
 class PolicyCommandsTest {
+    @Parameter
+    Engine engine;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -22,7 +30,7 @@ class PolicyCommandsTest {
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(dir);
+        cli = new CliRunner(dir, engine);
     }
 
     private JsonNode json(String... args) throws Exception {
@@ -86,20 +94,20 @@ class PolicyCommandsTest {
         cli.create("long", "--permission", "ReadHealthCheck", "--expires-in", "90d");
         cli.create("forever", "--permission", "ReadHealthCheck", "--no-expiry");
         cli.create("short", "--permission", "ReadHealthCheck", "--expires-in", "1d");
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
 
         CliRunner.Result refused = cli.run("policy", "set", "--max-expiry", "30d");
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err()).contains("long", "forever", "cut-expiry", "would affect 2 existing token(s)", "--yes")
                 .doesNotContain("short");
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
 
         JsonNode dry = json("policy", "set", "--max-expiry", "30d", "--dry-run", "-o", "json");
         assertThat(dry.get("after").get("max_expiry").asText()).isEqualTo("30d");
         assertThat(dry.get("effects")).hasSize(2);
         assertThat(dry.get("effects").get(1).get("new_expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
         assertThat(cli.ok("policy", "set", "--max-expiry", "30d", "--dry-run").out()).contains("Would change: max-expiry: none -> 30d");
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
 
         cli.ok("policy", "set", "--max-expiry", "30d", "--yes");
         assertThat(json("token", "show", "long", "-o", "json").get("expires_at").asText()).isEqualTo("2026-12-29T10:00:00Z");
@@ -194,13 +202,13 @@ class PolicyCommandsTest {
     })
     void badPolicyFilesAreRefusedNamingTheProblemAndChangeNothing(String content) throws Exception {
         cli.create("seed");
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, content);
         CliRunner.Result r = cli.run("policy", "set", "--file", file.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).as(r.toString()).startsWith("tokenctl: error: ").hasLineCount(1).doesNotContain("\tat ");
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
     }
 
     @Test

@@ -83,9 +83,9 @@ class StoreFaultsTest {
         } else {
             Files.setPosixFilePermissions(cli.db, PosixFilePermissions.fromString("r--------"));
         }
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
         assertStoreError(createAnother("x"), "read-only");
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
     }
 
     @Test

@@ -10,12 +10,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ParameterizedClass
+@EnumSource(Engine.class)
 class TokenCommandsTest {
+    @Parameter
+    Engine engine;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -24,7 +32,7 @@ class TokenCommandsTest {
 
     @BeforeEach
     void setUp() {
-        cli = new CliRunner(dir);
+        cli = new CliRunner(dir, engine);
     }
 
     @Test
@@ -52,12 +60,12 @@ class TokenCommandsTest {
     @Test
     void createWithoutExpiryNamesTheThreeChoices() throws Exception {
         cli.create("seed");
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
         CliRunner.Result r = cli.run("token", "create", "--name", "x", "--permission", "ReadHealthCheck");
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).startsWith("tokenctl: error: ").contains("--expires-in", "--expires-at", "--no-expiry");
         assertThat(r.out()).isEmpty();
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
     }
 
     @ParameterizedTest
@@ -67,7 +75,7 @@ class TokenCommandsTest {
         "--name=tab\tname", "--name=bidi\u202Ename", "--name= padded", "--name=tctl_lookslikeanid"})
     void badInputIsExitTwoWithOneLineAndAnUntouchedStore(String bad) throws Exception {
         cli.create("seed");
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
         String option = bad.substring(0, bad.indexOf('='));
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("token", "create"));
         if (!option.equals("--name")) {
@@ -85,7 +93,7 @@ class TokenCommandsTest {
         assertThat(r.err()).as(r.toString()).startsWith("tokenctl: error: ").doesNotContain("Exception", "\tat ");
         assertThat(r.err().lines().filter(l -> l.startsWith("tokenctl: error:")).count()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
     }
 
     @Test
@@ -195,10 +203,10 @@ class TokenCommandsTest {
     void revokeIsAtomicAcrossSeveralTokensAndIdempotent() throws Exception {
         String a = cli.create("a");
         cli.create("b");
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
         CliRunner.Result partial = cli.run("token", "revoke", "a", "missing");
         assertThat(partial.code()).isEqualTo(3);
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
         assertThat(cli.runWithInput(a, "token", "verify").code()).isZero();
 
         CliRunner.Result both = cli.run("token", "revoke", "a", "b", "--reason", "offboarding");
@@ -328,9 +336,9 @@ class TokenCommandsTest {
         assertThat(cli.run("token", "show", "ci", "-o", "json").out())
                 .contains("\"last_used_at\" : \"2026-11-29T10:00:00Z\"", "\"last_used_address\" : \"192.0.2.7\"");
         cli.clock.advance(Duration.ofSeconds(30));
-        byte[] before = cli.storeBytes();
+        String before = cli.snapshot();
         cli.runWithInput(token, "token", "verify");
-        assertThat(cli.storeBytes()).isEqualTo(before);
+        assertThat(cli.snapshot()).isEqualTo(before);
         cli.clock.advance(Duration.ofSeconds(30));
         cli.runWithInput(token, "token", "verify");
         assertThat(cli.run("token", "show", "ci", "-o", "json").out()).contains("\"last_used_at\" : \"2026-11-29T10:01:00Z\"");
@@ -368,12 +376,9 @@ class TokenCommandsTest {
         tokens.append(cli.run("token", "rotate", "t0").line()).append('\n');
         cli.runWithInput(tokens.toString(), "token", "verify", "--batch");
         cli.run("token", "revoke", "t1");
-        for (Path file : Files.list(cli.db.getParent()).toList()) {
-            String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-            for (String token : tokens.toString().split("\n")) {
-                assertThat(bytes).as(file.toString()).doesNotContain(token)
-                        .doesNotContain(token.substring(token.indexOf('~') + 1));
-            }
+        String contents = cli.storeContents();
+        for (String token : tokens.toString().split("\n")) {
+            assertThat(contents).doesNotContain(token).doesNotContain(token.substring(token.indexOf('~') + 1));
         }
         assertThat(cli.run("audit", "list").out()).doesNotContain("~");
     }

@@ -1,0 +1,148 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** store info, and store copy into the other engine: everything arrives, and the tokens still verify. */
+@ParameterizedClass
+@EnumSource(Engine.class)
+class StoreCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameter
+    Engine engine;
+    @TempDir
+    Path dir;
+    CliRunner cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new CliRunner(dir, engine);
+    }
+
+    @Test
+    void infoShowsTheEngineTheLocationTheSchemaVersionAndTheCounts() throws Exception {
+        cli.create("kept");
+        cli.create("gone");
+        cli.ok("token", "revoke", "gone");
+        cli.create("short", "--permission", "ReadHealthCheck", "--expires-in", "1h");
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        cli.clock.advance(Duration.ofHours(2));
+
+        JsonNode info = JSON.readTree(cli.ok("store", "info", "-o", "json").out());
+        assertThat(info.get("engine").asText()).isEqualTo(engine == Engine.SQLITE ? "sqlite" : "postgresql");
+        assertThat(info.get("location").asText()).isEqualTo(engine == Engine.SQLITE ? cli.db.toString() : cli.location);
+        assertThat(info.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(info.get("tokens").asLong()).isEqualTo(3);
+        assertThat(info.get("active_tokens").asLong()).isEqualTo(1);
+        assertThat(info.get("expired_tokens").asLong()).isEqualTo(1);
+        assertThat(info.get("revoked_tokens").asLong()).isEqualTo(1);
+        assertThat(info.get("ip_filters").asLong()).isEqualTo(1);
+        assertThat(info.get("audit_events").asLong()).isEqualTo(5);
+
+        CliRunner.Result text = cli.ok("store", "info");
+        assertThat(text.out()).contains("engine:         " + info.get("engine").asText() + "\n",
+                "schema-version: 1\n", "tokens:         3 (1 active, 1 expired, 1 revoked)\n",
+                "ip-filters:     1\n", "audit-events:   5\n");
+        assertThat(text.err()).isEmpty();
+    }
+
+    @Test
+    void copyIntoTheOtherEngineBringsEverythingAndTheTokensStillVerify() throws Exception {
+        cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
+        String target = engine == Engine.SQLITE ? TestPostgres.newDatabase() : dir.resolve("copy.db").toString();
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8", "--rule", "deny 10.6.0.0/16");
+        cli.ok("policy", "set", "--max-expiry", "90d", "--default-expiry", "30d", "--allow-permission-updates", "true",
+                "--yes");
+        List<String> tokens = new ArrayList<>();
+        tokens.add(cli.create("ci", "--permission", "ReadHealthCheck,ManageCluster", "--ip-filter", "office",
+                "--description", "for CI"));
+        tokens.add(cli.create("old"));
+        tokens.add(cli.ok("token", "rotate", "old").line());
+        tokens.add(cli.create("revoked"));
+        cli.ok("token", "revoke", "revoked", "--reason", "left the team");
+        cli.runWithInput(String.join("\n", tokens), "token", "verify", "--batch", "--ip", "10.1.2.3");
+        cli.clock.advance(Duration.ofMinutes(5));
+        String[] views = {"token list --all -o json", "audit list -o json", "policy show -o yaml", "ipfilter list -o json"};
+        List<String> before = new ArrayList<>();
+        for (String view : views) {
+            before.add(cli.ok(view.split(" ")).out());
+        }
+        JsonNode sourceInfo = JSON.readTree(cli.ok("store", "info", "-o", "json").out());
+
+        CliRunner.Result copy = cli.run("store", "copy", "--to", target, "-o", "json");
+        assertThat(copy.code()).as(copy.toString()).isZero();
+        JsonNode copied = JSON.readTree(copy.out());
+        assertThat(copied.get("tokens").asLong()).isEqualTo(4);
+        assertThat(copied.get("ip_filters").asLong()).isEqualTo(1);
+        assertThat(copied.get("audit_events").asLong()).isEqualTo(sourceInfo.get("audit_events").asLong());
+        assertThat(copy.err()).isEmpty();
+
+        cli.env.put("TOKENCTL_DB", target);
+        for (int i = 0; i < views.length; i++) {
+            assertThat(cli.ok(views[i].split(" ")).out()).as(views[i]).isEqualTo(before.get(i));
+        }
+        JsonNode targetInfo = JSON.readTree(cli.ok("store", "info", "-o", "json").out());
+        assertThat(targetInfo.get("engine").asText()).isNotEqualTo(sourceInfo.get("engine").asText());
+        for (String count : List.of("tokens", "active_tokens", "expired_tokens", "revoked_tokens", "ip_filters", "audit_events")) {
+            assertThat(targetInfo.get(count)).as(count).isEqualTo(sourceInfo.get(count));
+        }
+        CliRunner.Result verify = cli.runWithInput(String.join("\n", tokens), "token", "verify", "--batch", "--ip", "10.1.2.3");
+        assertThat(verify.out().lines().map(l -> l.split(" ")[0] + " " + l.split(" ")[1]))
+                .containsExactly("valid " + tokens.get(0).substring(0, 21), "denied: revoked",
+                        "valid " + tokens.get(2).substring(0, 21), "denied: revoked");
+        assertThat(cli.ok("token", "create", "--name", "after", "--permission", "ReadHealthCheck").err())
+                .contains("in 30 days");
+    }
+
+    @Test
+    void copyRefusesATargetThatIsNotEmptyAndLeavesBothAsTheyWere() throws Exception {
+        cli.create("one");
+        CliRunner other = new CliRunner(dir.resolve("other"), engine);
+        other.create("two");
+        String source = cli.snapshot();
+        String target = other.snapshot();
+        cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
+        CliRunner.Result r = cli.run("store", "copy", "--to", other.location);
+        assertThat(r.code()).as(r.toString()).isEqualTo(4);
+        assertThat(r.err()).startsWith("tokenctl: error: the target store ").contains("is not empty: it holds 1 tokens")
+                .endsWith("(copy into a new store)\n");
+        assertThat(r.out()).isEmpty();
+        assertThat(cli.snapshot()).isEqualTo(source);
+        assertThat(other.snapshot()).isEqualTo(target);
+
+        CliRunner.Result itself = cli.run("store", "copy", "--to", cli.location);
+        assertThat(itself.code()).as(itself.toString()).isEqualTo(2);
+        assertThat(itself.err()).contains("is the store being copied");
+    }
+
+    @Test
+    void aPasswordOnTheCommandLineIsRefusedAndNeverEchoed() throws Exception {
+        cli.create("one");
+        String before = cli.snapshot();
+        for (String[] args : List.of(new String[] {"store", "copy", "--to", "postgresql://me:hunter2@db.example.com/tokens"},
+                new String[] {"--db", "postgresql://me:hunter2@db.example.com/tokens", "token", "list"},
+                new String[] {"--db", "jdbc:postgresql://db.example.com/tokens?user=me&password=hunter2", "token", "list"},
+                new String[] {"--db", "postgresql://db.example.com/tokens?password=hunter2", "store", "info", "--verbose"})) {
+            CliRunner.Result r = cli.run(args);
+            assertThat(r.code()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).as(r.toString()).contains("has a password in its URL", "PGPASSWORD", "~/.pgpass")
+                    .doesNotContain("hunter2");
+        }
+        assertThat(cli.snapshot()).isEqualTo(before);
+        assertThat(Files.exists(dir.resolve("tokens"))).isFalse();
+    }
+}

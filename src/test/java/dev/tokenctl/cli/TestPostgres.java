@@ -1,0 +1,127 @@
+package dev.tokenctl.cli;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The PostgreSQL server the tests run against: the one {@code .ci/postgres} starts, named by
+ * TOKENCTL_TEST_PG (an administrator's URL) and TOKENCTL_TEST_PGPASSWORD. Each store gets a
+ * database of its own; the oldest are dropped as new ones are made, the rest when the JVM ends.
+ */
+final class TestPostgres {
+    static final String ADMIN_URL = System.getenv("TOKENCTL_TEST_PG");
+    static final String PASSWORD = System.getenv("TOKENCTL_TEST_PGPASSWORD");
+    private static final int KEEP = 12;
+    private static final Deque<String> DATABASES = new ArrayDeque<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (DATABASES) {
+                while (!DATABASES.isEmpty()) {
+                    drop(DATABASES.removeFirst());
+                }
+            }
+        }));
+    }
+
+    private TestPostgres() {
+    }
+
+    /** Skips the test when no server is configured; in CI, where .ci/run starts one, fails it. */
+    static void assumeAvailable() {
+        if (ADMIN_URL == null || ADMIN_URL.isEmpty()) {
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail("TOKENCTL_TEST_PG is not set: .ci/run starts a PostgreSQL server and sets it");
+            }
+            Assumptions.abort("no PostgreSQL server for the tests (start one with .ci/postgres, and export what it prints)");
+        }
+    }
+
+    /** user@host:port of the administrator's URL. */
+    static String authority() {
+        String rest = ADMIN_URL.substring(ADMIN_URL.indexOf("://") + 3);
+        return rest.substring(0, rest.indexOf('/'));
+    }
+
+    static String hostPort() {
+        return authority().substring(authority().indexOf('@') + 1);
+    }
+
+    /** The URL of database {@code name} for {@code user}, as a user gives it to tokenctl. */
+    static String url(String user, String database) {
+        return "postgresql://" + user + "@" + hostPort() + "/" + database;
+    }
+
+    /** Makes a new, empty database and returns the URL of it for the administrator. */
+    static String newDatabase() {
+        assumeAvailable();
+        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        synchronized (DATABASES) {
+            while (DATABASES.size() >= KEEP) {
+                drop(DATABASES.removeFirst());
+            }
+            execute("postgres", "CREATE DATABASE " + name);
+            DATABASES.addLast(name);
+        }
+        return url(authority().substring(0, authority().indexOf('@')), name);
+    }
+
+    static Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", authority().substring(0, authority().indexOf('@')));
+        properties.setProperty("password", PASSWORD);
+        return DriverManager.getConnection("jdbc:postgresql://" + hostPort() + "/" + database, properties);
+    }
+
+    /** Runs statements as the administrator in {@code database}. */
+    static void execute(String database, String... statements) {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(String.join("; ", statements), e);
+        }
+    }
+
+    /** Every row of the store's tables, for comparing a store before and after a command. */
+    static String dump(String database) {
+        StringBuilder dump = new StringBuilder();
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String table : new String[] {"schema_version", "ip_filters", "tokens", "policy", "audit"}) {
+                dump.append("-- ").append(table).append('\n');
+                try (ResultSet rs = s.executeQuery("SELECT * FROM tokenctl." + table + " ORDER BY 1")) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    while (rs.next()) {
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            dump.append(rs.getString(i)).append(i < meta.getColumnCount() ? "|" : "\n");
+                        }
+                    }
+                } catch (SQLException e) {
+                    dump.append(e.getSQLState()).append('\n');  // no such table yet
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return dump.toString();
+    }
+
+    private static void drop(String name) {
+        try {
+            execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (IllegalStateException e) {
+            // The server is gone already; it is thrown away after the run.
+        }
+    }
+}
