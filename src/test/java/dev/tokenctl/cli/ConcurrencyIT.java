@@ -13,18 +13,28 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Many processes of the real launcher against one store, as parallel CI jobs would. */
+/** Many processes of the real launcher against one store, as parallel CI jobs or many hosts would. */
+@ParameterizedClass
+@EnumSource(Engine.class)
 class ConcurrencyIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Parameter
+    Engine engine;
     @TempDir
     Path dir;
+    String location;
     Map<String, String> env;
 
     @BeforeEach
     void setUp() {
-        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "L", LauncherIT.LAUNCHER.toString());
+        location = engine.newStore(dir);
+        env = engine.env(location);
+        env.put("L", LauncherIT.LAUNCHER.toString());
     }
 
     private LauncherIT.Run tokenctl(String stdin, String... args) throws Exception {
@@ -90,7 +100,7 @@ class ConcurrencyIT {
             revoked += t.get("status").asText().equals("revoked") ? 1 : 0;
         }
         assertThat(revoked).isEqualTo(10);
-        assertThat(StoreFaultsTest.integrity(dir.resolve("tokens.db"))).isEqualTo("ok");
+        assertThat(engine.integrity(location)).isEqualTo("ok");
     }
 
     @Test
@@ -121,6 +131,25 @@ class ConcurrencyIT {
         assertThat(policies).contains(finalPolicy.replace("max_expiry: 1d\n", "max_expiry: 1d\n"));
         JsonNode filter = JSON.readTree(tokenctl("", "ipfilter", "show", "shared", "-o", "json").out());
         assertThat(rules).contains(filter.get("text").asText());
-        assertThat(StoreFaultsTest.integrity(dir.resolve("tokens.db"))).isEqualTo("ok");
+        assertThat(engine.integrity(location)).isEqualTo("ok");
+    }
+
+    @Test
+    void eightFirstStartsOnANewStoreCreateItsSchemaOnce() throws Exception {
+        List<Process> processes = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            processes.add(shell("\"$L\" token create --name first-" + w + " --permission ReadHealthCheck --no-expiry"
+                    + " > f" + w + ".out 2> f" + w + ".err || echo \"exit $?\" >> f" + w + ".err"));
+        }
+        awaitAll(processes);
+        for (int w = 0; w < 8; w++) {
+            assertThat(Files.readString(dir.resolve("f" + w + ".err"))).as("stderr of start " + w)
+                    .startsWith("Created token").doesNotContain("exit", "error");
+            assertThat(Files.readString(dir.resolve("f" + w + ".out"))).startsWith("tctl_");
+        }
+        JsonNode info = JSON.readTree(tokenctl("", "store", "info", "-o", "json").out());
+        assertThat(info.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(info.get("tokens").asInt()).isEqualTo(8);
+        assertThat(engine.integrity(location)).isEqualTo("ok");
     }
 }

@@ -56,12 +56,6 @@ class StoreFaultsTest {
         }
     }
 
-    static String integrity(Path db) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
-            return rs.getString(1);
-        }
-    }
 
     private CliRunner.Result createAnother(String name) {
         return cli.run("token", "create", "--name", name, "--permission", "ReadHealthCheck", "--no-expiry");
@@ -139,7 +133,7 @@ class StoreFaultsTest {
             s.execute("ROLLBACK");
         }
         assertThat(createAnother("x").code()).isZero();
-        assertThat(integrity(cli.db)).isEqualTo("ok");
+        assertThat(Engine.SQLITE.integrity(cli.db.toString())).isEqualTo("ok");
     }
 
     @Test
@@ -179,7 +173,7 @@ class StoreFaultsTest {
         assertStoreError(last, "disk is full");
         assertThat(printed).isNotEmpty();
         Files.delete(mount.resolve("filler"));
-        assertThat(integrity(db)).isEqualTo("ok");
+        assertThat(Engine.SQLITE.integrity(db.toString())).isEqualTo("ok");
         CliRunner.Result verify = cli.runWithInput(String.join("\n", printed) + "\n", "token", "verify", "--batch");
         assertThat(verify.code()).as(verify.toString()).isZero();
         assertThat(verify.out().lines()).hasSize(printed.size()).allMatch(l -> l.startsWith("valid "));

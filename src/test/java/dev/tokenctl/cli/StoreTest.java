@@ -37,6 +37,21 @@ class StoreTest {
     }
 
     @Test
+    void anSqliteUrlMeansTheFileAndAnUnknownSchemeIsRefused() throws Exception {
+        cli.env.put("TOKENCTL_DB", "sqlite:" + dir.resolve("a.db"));
+        cli.create("one");
+        cli.env.put("TOKENCTL_DB", "sqlite://" + dir.resolve("b.db"));
+        cli.create("two");
+        assertThat(dir.resolve("a.db")).exists();
+        assertThat(dir.resolve("b.db")).exists();
+        assertThat(cli.ok("--db", dir.resolve("a.db").toString(), "token", "list").out()).contains("one").doesNotContain("two");
+        CliRunner.Result r = cli.run("--db", "mysql://db.example.com/tokens", "token", "list");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tokenctl: error: store URL 'mysql://db.example.com/tokens' has an unknown scheme"
+                + " (use a file path, sqlite:PATH or postgresql://user@host:5432/dbname)\n");
+    }
+
+    @Test
     void defaultLocationFollowsXdgDataHomeThenHome() throws Exception {
         cli.env.remove("TOKENCTL_DB");
         cli.run("permissions", "list");
