@@ -48,6 +48,7 @@ public final class Train {
             run(env, "", "token", "create", "--name", "x", "--permission", "Nope", "--expires-in", "0d");
             run(env, "", "--help");
             run(env, "", "token", "create", "--help");
+            dev.tokenctl.store.Stores.loadPostgresClasses();
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -51,13 +51,12 @@ public final class PostgresStore extends JdbcStore {
         PostgresLocation where = PostgresLocation.parse(url, env, osUser).withPassword(env);
         java.util.Properties properties = where.connectionProperties();
         properties.setProperty("currentSchema", SCHEMA);
+        // Sent with the login, saving a round trip. 0 would mean "wait for ever" to PostgreSQL;
+        // to tokenctl it means "do not wait".
+        properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis())));
         Connection connection = null;
         try {
             connection = new org.postgresql.Driver().connect(where.jdbcUrl(), properties);
-            try (Statement statement = connection.createStatement()) {
-                // 0 would mean "wait for ever" to PostgreSQL; to tokenctl it means "do not wait".
-                statement.execute("SET lock_timeout = " + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis())));
-            }
             PostgresStore store = new PostgresStore(connection, where, lockTimeout);
             Migrations.apply(store);
             return store;
@@ -96,12 +95,25 @@ public final class PostgresStore extends JdbcStore {
         return "postgresql";
     }
 
+    /** One round trip when the store exists; a new one has no version table yet. */
     @Override
     int schemaVersion() throws SQLException {
-        if (first("SELECT to_regclass('" + SCHEMA + ".schema_version') IS NULL", rs -> rs.getBoolean(1)).orElse(true)) {
+        boolean inTransaction = inTransaction();
+        if (inTransaction) {
+            execute("SAVEPOINT version");
+        }
+        try (Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("SELECT max(version) FROM " + SCHEMA + ".schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) {  // undefined_table
+                throw e;
+            }
+            if (inTransaction) {
+                execute("ROLLBACK TO SAVEPOINT version");
+            }
             return 0;
         }
-        return first("SELECT max(version) FROM " + SCHEMA + ".schema_version", rs -> rs.getInt(1)).orElse(0);
     }
 
     @Override
