@@ -81,7 +81,7 @@ public final class Cli {
             return commandLine(context, out, err);
         }
         TokenctlCommand command = new TokenctlCommand(context);
-        command.warmUp(path);
+        command.warmUp(path, dbArgument(args));
         CommandLine root = root(command, err);
         CommandLine level = root;
         Map<String, Node> children = TREE;
@@ -93,6 +93,21 @@ public final class Cli {
         }
         addAll(level, children);
         return configure(root, out, err);
+    }
+
+    /** The value of --db in {@code args}, or null; picocli reads it again, and checks it. */
+    private static String dbArgument(String... args) {
+        String value = null;
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].equals("--db") && i + 1 < args.length) {
+                value = args[++i];
+            } else if (args[i].startsWith("--db=")) {
+                value = args[i].substring("--db=".length());
+            } else if (VALUE_OPTIONS.contains(args[i])) {
+                i++;
+            }
+        }
+        return value;
     }
 
     /** The command names at the start of {@code args}, skipping options, e.g. [token, verify]. */

@@ -88,8 +88,13 @@ public final class ManPages {
             for (ExitCode code : ExitCode.values()) {
                 s.append(".TP\n\\fB").append(code.code()).append("\\fR\n").append(escape(code.meaning())).append('\n');
             }
-            s.append(".SH ENVIRONMENT\n.TP\n\\fBTOKENCTL_DB\\fR\nThe store file, unless \\-\\-db is given.\n")
+            s.append(".SH ENVIRONMENT\n.TP\n\\fBTOKENCTL_DB\\fR\nThe store, unless \\-\\-db is given: a file path,"
+                            + " sqlite:PATH, or postgresql://user@host:5432/dbname (a password in it is accepted here only).\n")
                     .append(".TP\n\\fBTOKENCTL_LOCK_TIMEOUT\\fR\nHow long to wait for a store locked by another process (default 10s).\n")
+                    .append(".TP\n\\fBPGPASSWORD\\fR, \\fBPGPASSFILE\\fR\nThe PostgreSQL password, or the file of passwords"
+                            + " (default ~/.pgpass, mode 0600), when the URL has none.\n")
+                    .append(".TP\n\\fBPGUSER\\fR, \\fBPGHOST\\fR, \\fBPGPORT\\fR, \\fBPGDATABASE\\fR\nWhat a PostgreSQL URL"
+                            + " leaves out.\n")
                     .append(".TP\n\\fBNO_COLOR\\fR\nWhen set, output has no colour.\n")
                     .append(".SH FILES\n.TP\n\\fI${XDG_DATA_HOME:\\-~/.local/share}/tokenctl/tokens.db\\fR\nThe default store.\n");
         }

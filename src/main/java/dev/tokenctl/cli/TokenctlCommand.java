@@ -81,22 +81,25 @@ public final class TokenctlCommand {
 
     /**
      * Starts the slow first steps of the command on {@code path} on another thread while the
-     * command line is still being parsed: readying the store's driver, for token commands the
-     * digest, and for commands that issue tokens the secure random generator.
+     * command line is still being parsed: readying the store (its driver, or a connection to
+     * its server), for token commands the digest, and for commands that issue tokens the
+     * secure random generator. {@code dbArgument} is the --db the arguments seem to give.
      */
-    void warmUp(List<String> path) {
+    void warmUp(List<String> path, String dbArgument) {
         if (path.isEmpty() || path.get(0).equals("permissions")) {
             return;
         }
         boolean tokens = path.get(0).equals("token");
         boolean issues = tokens && path.size() > 1 && (path.get(1).equals("create") || path.get(1).equals("rotate"));
         String location;
+        Duration timeout;
         try {
-            location = storeLocation();
+            location = location(dbArgument);
+            timeout = lockTimeout();
         } catch (TokenctlException e) {
             return;  // the command reports it
         }
-        Stores.warmUp(location, cacheDirectory(), () -> {
+        Stores.warmUp(location, context.env(), context.user(), timeout, cacheDirectory(), () -> {
             if (tokens) {
                 TokenFormat.digest("");  // loads the security providers
             }
@@ -167,9 +170,13 @@ public final class TokenctlCommand {
 
     /** --db, else $TOKENCTL_DB, else the file in the user's data directory. */
     String storeLocation() {
-        if (db != null) {
-            Stores.refusePassword(db, "--db");
-            return db;
+        return location(db);
+    }
+
+    private String location(String dbArgument) {
+        if (dbArgument != null) {
+            Stores.refusePassword(dbArgument, "--db");
+            return dbArgument;
         }
         String fromEnv = context.env().get("TOKENCTL_DB");
         if (fromEnv != null && !fromEnv.isEmpty()) {

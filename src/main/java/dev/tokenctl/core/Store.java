@@ -29,8 +29,10 @@ public interface Store extends AutoCloseable {
         }
     }
 
+    /** The engine, the location as messages may show it, and the schema version. */
     Description describe();
 
+    /** How much the store holds, tokens by their status at {@code now}: one query. */
     Counts counts(Instant now);
 
     /**

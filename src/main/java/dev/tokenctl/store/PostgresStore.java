@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.postgresql.util.PSQLException;
@@ -49,14 +52,12 @@ public final class PostgresStore extends JdbcStore {
      */
     static PostgresStore open(String url, Map<String, String> env, String osUser, Duration lockTimeout) {
         PostgresLocation where = PostgresLocation.parse(url, env, osUser).withPassword(env);
-        java.util.Properties properties = where.connectionProperties();
-        properties.setProperty("currentSchema", SCHEMA);
-        // Sent with the login, saving a round trip. 0 would mean "wait for ever" to PostgreSQL;
-        // to tokenctl it means "do not wait".
-        properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis())));
         Connection connection = null;
         try {
-            connection = new org.postgresql.Driver().connect(where.jdbcUrl(), properties);
+            connection = Ahead.claim(url, env, osUser, lockTimeout);
+            if (connection == null) {
+                connection = connect(where, lockTimeout);
+            }
             PostgresStore store = new PostgresStore(connection, where, lockTimeout);
             Migrations.apply(store);
             return store;
@@ -66,6 +67,66 @@ public final class PostgresStore extends JdbcStore {
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
+        }
+    }
+
+    private static Connection connect(PostgresLocation where, Duration lockTimeout) throws SQLException {
+        java.util.Properties properties = where.connectionProperties();
+        properties.setProperty("currentSchema", SCHEMA);
+        // Sent with the login, saving a round trip. 0 would mean "wait for ever" to PostgreSQL;
+        // to tokenctl it means "do not wait".
+        properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis())));
+        return new org.postgresql.Driver().connect(where.jdbcUrl(), properties);
+    }
+
+    /**
+     * Connects on the warm-up thread while the command line is still being parsed: a first
+     * connection in a new JVM takes longer than the parsing. {@link #open} with the same
+     * arguments takes the connection, or the error it met; one not taken is closed.
+     */
+    static void connectAhead(String url, Map<String, String> env, String osUser, Duration lockTimeout) {
+        CompletableFuture<Connection> connection = new CompletableFuture<>();
+        Ahead.discard(Ahead.PENDING.getAndSet(new Ahead(url, env, osUser, lockTimeout, connection)));
+        try {
+            connection.complete(connect(PostgresLocation.parse(url, env, osUser).withPassword(env), lockTimeout));
+        } catch (SQLException | RuntimeException e) {
+            connection.completeExceptionally(e);
+        }
+    }
+
+    private record Ahead(String url, Map<String, String> env, String osUser, Duration lockTimeout,
+                         CompletableFuture<Connection> connection) {
+        static final AtomicReference<Ahead> PENDING = new AtomicReference<>();
+
+        /** The connection made ahead for these arguments, or null when there is none. */
+        static Connection claim(String url, Map<String, String> env, String osUser, Duration lockTimeout)
+                throws SQLException {
+            Ahead ahead = PENDING.getAndSet(null);
+            if (ahead == null) {
+                return null;
+            }
+            if (!ahead.equals(new Ahead(url, env, osUser, lockTimeout, ahead.connection))) {
+                discard(ahead);
+                return null;
+            }
+            try {
+                return ahead.connection.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                discard(ahead);
+                return null;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SQLException failed) {
+                    throw failed;
+                }
+                return null;  // connect again, and meet the error there
+            }
+        }
+
+        static void discard(Ahead ahead) {
+            if (ahead != null) {
+                ahead.connection.thenAccept(JdbcStore::closeQuietly);
+            }
         }
     }
 

@@ -31,17 +31,19 @@ public final class Stores {
     }
 
     /**
-     * Readies the driver of the store at {@code location} on another thread, and runs
-     * {@code alsoWarm} there first, while the command line is still being parsed.
+     * Readies the store at {@code location} on another thread, after running {@code alsoWarm}
+     * there, while the command line is still being parsed: SQLite's native library, or a
+     * connection to the PostgreSQL server, which {@link #open} with the same arguments takes.
      */
-    public static void warmUp(String location, Path cacheDirectory, Runnable alsoWarm) {
+    public static void warmUp(String location, Map<String, String> env, String user, Duration lockTimeout,
+                              Path cacheDirectory, Runnable alsoWarm) {
         if (!PostgresLocation.matches(location)) {
             NativeLibrary.warmUp(cacheDirectory, alsoWarm);
             return;
         }
         Thread thread = new Thread(() -> {
+            PostgresStore.connectAhead(location, env, user, lockTimeout);  // the longest step first
             alsoWarm.run();
-            new org.postgresql.Driver();
         }, "postgresql-warm-up");
         thread.setDaemon(true);
         thread.start();
@@ -68,9 +70,8 @@ public final class Stores {
             }
             javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
                     new javax.crypto.spec.PBEKeySpec("x".toCharArray(), new byte[16], 16, 256));
-            java.util.Properties properties = new java.util.Properties();
-            properties.setProperty("connectTimeout", "1");
-            new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:1/train", properties);
+            PostgresStore.open("postgresql://train@127.0.0.1:1/train?connect_timeout=1", Map.of(), "train",
+                    Duration.ofSeconds(1));
         } catch (Exception e) {
             // Refused, as intended; or the classes are not where expected, and runs are only slower.
         }
