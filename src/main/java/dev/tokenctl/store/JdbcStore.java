@@ -51,7 +51,7 @@ abstract class JdbcStore implements Store {
     /** Begins a write transaction that excludes other writers, waiting for them up to the lock timeout. */
     abstract void begin() throws SQLException;
 
-    /** Ends the transaction without beginning another, committing or rolling back; never throws on rollback. */
+    /** Ends the transaction, committing or rolling back, without beginning another. */
     abstract void end(boolean commit) throws SQLException;
 
     /** A driver error as a person can act on it; a duplicate name is a conflict. */
@@ -68,6 +68,10 @@ abstract class JdbcStore implements Store {
 
     /** Whether the store at version 0 already holds tables that tokenctl did not make. */
     abstract boolean holdsForeignTables() throws SQLException;
+
+    /** Runs inside the migrating transaction before the first step. */
+    void beforeMigrating() throws SQLException {
+    }
 
     /** The schema's steps in this engine's SQL, as {@link Migrations} lists them. */
     abstract List<String> migrationSteps();

@@ -133,6 +133,7 @@ final class Migrations {
                     throw new TokenctlException(TokenctlException.Kind.STORAGE, "store " + store.location + " is not a tokenctl store:"
                             + " it holds tables that tokenctl did not make (point --db at a tokenctl store or a new one)");
                 }
+                store.beforeMigrating();
                 for (int step = current; step < LATEST; step++) {
                     for (String sql : store.migrationSteps().get(step).split(";\\s*\n")) {
                         if (!sql.isBlank()) {

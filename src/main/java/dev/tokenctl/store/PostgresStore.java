@@ -184,17 +184,20 @@ public final class PostgresStore extends JdbcStore {
         execute("INSERT INTO " + SCHEMA + ".schema_version VALUES (" + version + ")");
     }
 
+    @Override
+    boolean holdsForeignTables() {
+        return first("SELECT 1 FROM pg_tables WHERE schemaname = '" + SCHEMA + "' LIMIT 1", rs -> true).isPresent();
+    }
+
     /**
-     * The schema is made here unless it exists: CREATE SCHEMA needs the CREATE privilege on the
+     * Makes the schema unless it exists: CREATE SCHEMA needs the CREATE privilege on the
      * database, which a user given a schema made for it by an administrator may not have.
      */
     @Override
-    boolean holdsForeignTables() throws SQLException {
+    void beforeMigrating() throws SQLException {
         if (first("SELECT 1 FROM pg_namespace WHERE nspname = '" + SCHEMA + "'", rs -> true).isEmpty()) {
             execute("CREATE SCHEMA " + SCHEMA);
-            return false;
         }
-        return first("SELECT 1 FROM pg_tables WHERE schemaname = '" + SCHEMA + "' LIMIT 1", rs -> true).isPresent();
     }
 
     @Override
