@@ -274,9 +274,16 @@ public final class PostgresStore extends JdbcStore {
         } else if (state.equals("08004") && said.contains("SSL")) {
             message = at + " does not offer TLS, and the URL's sslmode requires it"
                     + " (enable ssl on the server, or change sslmode in the URL)";
-        } else if (cause instanceof SSLException) {
-            message = "TLS with " + at + " failed: " + cause.getMessage()
-                    + " (check the server's certificate, sslrootcert and sslmode in the URL)";
+        } else if (cause instanceof SSLException || said.contains("SSL") || said.contains("could not be verified")) {
+            String why = cause instanceof SSLException ? String.valueOf(cause.getMessage()) : said;
+            if (why.contains("PKIX")) {
+                why = "its certificate is not signed by one in sslrootcert (or ~/.postgresql/root.crt)";
+            } else if (said.contains("could not be verified")) {
+                why = "its certificate is not for the host in the URL";
+            }
+            message = "TLS with " + at + " failed: " + why
+                    + " (check the server's certificate, sslrootcert=FILE in the URL or ~/.postgresql/root.crt,"
+                    + " and sslmode)";
         } else if (state.equals("28000")) {
             message = at + " does not let user '" + where.user() + "' in: " + said
                     + " (check the server's pg_hba.conf, and sslmode in the URL)";

@@ -121,6 +121,37 @@ class PostgresStoreTest {
     }
 
     @Test
+    void tlsIsVerifiedAsTheUrlAsks() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestPostgres.TLS_URL != null || "true".equals(System.getenv("CI")),
+                "no TLS server for the tests (.ci/postgres starts one)");
+        String server = TestPostgres.TLS_URL.substring(TestPostgres.TLS_URL.indexOf('@') + 1, TestPostgres.TLS_URL.lastIndexOf('/'));
+        String base = TestPostgres.TLS_URL + "?sslmode=";
+        for (String works : new String[] {"verify-full&sslrootcert=" + TestPostgres.TLS_CERTIFICATE,
+                "verify-ca&sslrootcert=" + TestPostgres.TLS_CERTIFICATE, "require"}) {
+            cli.env.put("TOKENCTL_DB", base + works);
+            CliRunner.Result r = cli.run("store", "info");
+            assertThat(r.code()).as(works + "\n" + r).isZero();
+        }
+
+        // A certificate that is not the server's: the JDK's first trusted authority.
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance(new java.io.File(
+                System.getProperty("java.home") + "/lib/security/cacerts"), (char[]) null);
+        java.security.cert.Certificate stranger = trusted.getCertificate(trusted.aliases().nextElement());
+        Path other = dir.resolve("other.crt");
+        Files.writeString(other, "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(stranger.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        cli.env.put("TOKENCTL_DB", base + "verify-full&sslrootcert=" + other);
+        assertThat(storageError()).contains("TLS with PostgreSQL at " + server + " failed: its certificate is not signed"
+                + " by one in sslrootcert", "check the server's certificate, sslrootcert=FILE in the URL");
+        cli.env.put("TOKENCTL_DB", base + "verify-full&sslrootcert=" + dir.resolve("missing.crt"));
+        assertThat(storageError()).contains("TLS with PostgreSQL at " + server + " failed: ", "missing.crt");
+
+        cli.env.put("TOKENCTL_DB", base + "disable");
+        assertThat(storageError()).contains("does not let user 'tokenctl_admin' in: ", "no encryption",
+                "check the server's pg_hba.conf, and sslmode in the URL");
+    }
+
+    @Test
     void aNewerSchemaIsRefusedAndTablesOfAnotherProgramAreLeftAlone() {
         cli.create("one");
         TestPostgres.execute(cli.database(), "UPDATE tokenctl.schema_version SET version = 99");

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Assumptions;
 final class TestPostgres {
     static final String ADMIN_URL = System.getenv("TOKENCTL_TEST_PG");
     static final String PASSWORD = System.getenv("TOKENCTL_TEST_PGPASSWORD");
+    /** A server that accepts TLS connections only, and the certificate it presents. */
+    static final String TLS_URL = System.getenv("TOKENCTL_TEST_PG_TLS");
+    static final String TLS_CERTIFICATE = System.getenv("TOKENCTL_TEST_PG_CA");
     private static final int KEEP = 12;
     private static final Deque<String> DATABASES = new ArrayDeque<>();
 
