@@ -26,7 +26,7 @@ final class Completions {
             return "none";
         }
         String label = option.paramLabel();
-        if (label.equals("FILE") || label.equals("PATH")) {
+        if (label.equals("FILE") || label.startsWith("PATH")) {  // PATH|URL: a file is the common case
             return "file";
         }
         if (option.completionCandidates() != null) {

@@ -79,15 +79,19 @@ class CompletionsTest {
         "tokenctl token create --no-e|--no-expiry",
         "tokenctl token create --expires-in 7d --no-e|--no-expiry",
         "'tokenctl completion '|bash zsh",
+        "'tokenctl store '|info copy",
     })
     void bashCompletesSubcommandsOptionsAndValues(String line, String expected) throws Exception {
         assertThat(bashComplete(BASH, line).strip().replace('\n', ' ')).as("[" + line + "]").isEqualTo(expected);
     }
 
     @org.junit.jupiter.api.Test
-    void bashCompletesFilePathsForFileOptions() throws Exception {
+    void bashCompletesFilePathsForFileAndStoreOptions() throws Exception {
         Files.writeString(dir.resolve("policy.yaml"), "");
         assertThat(bashComplete(BASH, "tokenctl policy set --file " + dir + "/pol")).isEqualTo(dir + "/policy.yaml\n");
+        Files.writeString(dir.resolve("tokens.db"), "");
+        assertThat(bashComplete(BASH, "tokenctl token list --db " + dir + "/tok")).isEqualTo(dir + "/tokens.db\n");
+        assertThat(bashComplete(BASH, "tokenctl store copy --to " + dir + "/tok")).isEqualTo(dir + "/tokens.db\n");
     }
 
     /** Types the line and a TAB into an interactive zsh (through zpty) and returns the screen text. */
