@@ -2,6 +2,7 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.StoreCopy;
+import dev.tokenctl.core.Text;
 import dev.tokenctl.store.Stores;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -79,8 +80,9 @@ final class StoreCommand {
                 output.value(view);
                 return ExitCode.OK;
             }
-            output.out.printf("copied %d tokens, %d IP filters, the policy and %d audit events%n  from %s%n  to   %s%n",
-                    view.tokens(), view.ipFilters(), view.auditEvents(), view.from(), view.to());
+            output.out.printf("copied %s, %s, the policy and %s%n  from %s%n  to   %s%n", Text.count(view.tokens(), "token"),
+                    Text.count(view.ipFilters(), "IP filter"), Text.count(view.auditEvents(), "audit event"), view.from(),
+                    view.to());
             return ExitCode.OK;
         }
     }

@@ -47,6 +47,9 @@ public interface Store extends AutoCloseable {
 
     void insertToken(Token token, byte[] digest);
 
+    /** Inserts many tokens, sent together where the engine allows: what a copy writes. */
+    void insertTokens(java.util.Collection<Credential> credentials);
+
     Optional<Token> token(String id);
 
     /** The token of that name that is not revoked or, when there is none, the one revoked last. */
@@ -70,6 +73,9 @@ public interface Store extends AutoCloseable {
     void recordUse(String id, Instant at, String address);
 
     void audit(AuditEvent event);
+
+    /** Appends many events, in their order, sent together where the engine allows. */
+    void audit(List<AuditEvent> events);
 
     /** Events at or after {@code since} (null: all), for one token when {@code tokenId} is set, oldest first. */
     void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink);

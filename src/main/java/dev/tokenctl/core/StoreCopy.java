@@ -30,8 +30,8 @@ public final class StoreCopy {
             Store.Counts existing = to.counts(now);
             if (!existing.empty()) {
                 throw TokenctlException.conflict("the target store " + target + " is not empty: it holds "
-                        + existing.tokens() + " tokens, " + existing.ipFilters() + " IP filters and "
-                        + existing.auditEvents() + " audit events (copy into a new store)");
+                        + Text.count(existing.tokens(), "token") + ", " + Text.count(existing.ipFilters(), "IP filter")
+                        + " and " + Text.count(existing.auditEvents(), "audit event") + " (copy into a new store)");
             }
             from.ipFilters().forEach(to::insertIpFilter);
             to.savePolicy(from.policy());
@@ -43,7 +43,15 @@ public final class StoreCopy {
                 }
             });
             copyTokens(from, to, ids);
-            from.forEachAudit(null, null, to::audit);
+            List<AuditEvent> events = new ArrayList<>(BATCH);
+            from.forEachAudit(null, null, event -> {
+                events.add(event);
+                if (events.size() == BATCH) {
+                    to.audit(events);
+                    events.clear();
+                }
+            });
+            to.audit(events);
             Store.Counts copied = from.counts(now);
             Store.Counts landed = to.counts(now);
             if (!copied.equals(landed)) {
@@ -56,10 +64,7 @@ public final class StoreCopy {
 
     private static void copyTokens(Store from, Store to, List<String> ids) {
         Map<String, Store.Credential> credentials = from.credentials(ids);
-        for (String id : ids) {
-            Store.Credential credential = credentials.get(id);
-            to.insertToken(credential.token(), credential.digest());
-        }
+        to.insertTokens(ids.stream().map(credentials::get).toList());
         ids.clear();
     }
 }

@@ -17,6 +17,11 @@ public final class Text {
         return quoteSafe(input, QUOTE_LIMIT);
     }
 
+    /** "1 token", "2 tokens": a count with its noun, which takes an "s" when it is not one. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** {@link #quoteSafe(String)} with another length limit, in characters. */
     public static String quoteSafe(String input, int limit) {
         // A token string pasted where an id or name belongs: show its id, never its secret.

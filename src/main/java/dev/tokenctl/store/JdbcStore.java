@@ -139,12 +139,23 @@ abstract class JdbcStore implements Store {
         return depth > 0;
     }
 
+    private static final String INSERT_TOKEN = "INSERT INTO tokens (" + TOKEN_COLUMNS + ", secret_sha256)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
     @Override
     public void insertToken(Token token, byte[] digest) {
-        update("INSERT INTO tokens (" + TOKEN_COLUMNS + ", secret_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                token.id(), token.name(), token.description(), Permission.format(token.permissions()),
-                token.createdAt(), token.expiresAt(), token.ipFilter(), token.revokedAt(), token.revokeReason(),
-                token.lastUsedAt(), token.lastUsedAddress(), token.rotatedFrom(), digest);
+        update(INSERT_TOKEN, tokenRow(token, digest));
+    }
+
+    @Override
+    public void insertTokens(Collection<Credential> credentials) {
+        batch(INSERT_TOKEN, credentials.stream().map(c -> tokenRow(c.token(), c.digest())).toList());
+    }
+
+    private static Object[] tokenRow(Token token, byte[] digest) {
+        return new Object[] {token.id(), token.name(), token.description(), Permission.format(token.permissions()),
+            token.createdAt(), token.expiresAt(), token.ipFilter(), token.revokedAt(), token.revokeReason(),
+            token.lastUsedAt(), token.lastUsedAddress(), token.rotatedFrom(), digest};
     }
 
     @Override
@@ -233,10 +244,20 @@ abstract class JdbcStore implements Store {
                 + " AND (last_used_at IS NULL OR last_used_at < ?)", at, address, id, at);
     }
 
+    private static final String INSERT_AUDIT = "INSERT INTO audit (at, actor, action, token_id, details) VALUES (?,?,?,?,?)";
+
     @Override
     public void audit(AuditEvent event) {
-        update("INSERT INTO audit (at, actor, action, token_id, details) VALUES (?,?,?,?,?)",
-                event.at(), event.actor(), event.action(), event.tokenId(), event.details());
+        update(INSERT_AUDIT, auditRow(event));
+    }
+
+    @Override
+    public void audit(List<AuditEvent> events) {
+        batch(INSERT_AUDIT, events.stream().map(JdbcStore::auditRow).toList());
+    }
+
+    private static Object[] auditRow(AuditEvent event) {
+        return new Object[] {event.at(), event.actor(), event.action(), event.tokenId(), event.details()};
     }
 
     @Override
@@ -360,6 +381,22 @@ abstract class JdbcStore implements Store {
         try (ResultSet rs = prepare(sql, args).executeQuery()) {
             while (rs.next()) {
                 handler.handle(rs);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Runs {@code sql} once for each row, sent together: one round trip where the driver can. */
+    void batch(String sql, List<Object[]> rows) {
+        try {
+            PreparedStatement statement = null;
+            for (Object[] row : rows) {
+                statement = prepare(sql, row);
+                statement.addBatch();
+            }
+            if (statement != null) {
+                statement.executeBatch();
             }
         } catch (SQLException e) {
             throw failure(e);

@@ -73,6 +73,7 @@ public final class PostgresStore extends JdbcStore {
     private static Connection connect(PostgresLocation where, Duration lockTimeout) throws SQLException {
         java.util.Properties properties = where.connectionProperties();
         properties.setProperty("currentSchema", SCHEMA);
+        properties.setProperty("reWriteBatchedInserts", "true");  // a batch of inserts as multi-row ones
         // Sent with the login, saving a round trip. 0 would mean "wait for ever" to PostgreSQL;
         // to tokenctl it means "do not wait".
         properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis())));

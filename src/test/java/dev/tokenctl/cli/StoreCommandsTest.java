@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Store;
+import dev.tokenctl.core.Token;
+import dev.tokenctl.core.TokenFormat;
+import dev.tokenctl.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +117,46 @@ class StoreCommandsTest {
     }
 
     @Test
+    void copyMovesStoresLargerThanOneBatch() throws Exception {
+        int count = 1234;  // over two batches of 500, and not a multiple of one
+        SecureRandom random = new SecureRandom();
+        TokenFormat format = new TokenFormat(random);
+        List<String> sample = new ArrayList<>();
+        try (Store store = Stores.open(cli.location, cli.env, "tester",
+                Duration.ofSeconds(10), dir.resolve("cache"))) {
+            List<Store.Credential> tokens = new ArrayList<>();
+            List<AuditEvent> events = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String id = format.newId();
+                String string = format.newToken(id);
+                if (i % 300 == 0) {
+                    sample.add(string);
+                }
+                tokens.add(new Store.Credential(new Token(id, "bulk-" + i, null,
+                        EnumSet.of(Permission.ReadHealthCheck), CliRunner.START.plusMillis(i),
+                        null, null, null, null, null, null, null),
+                        TokenFormat.digest(string.substring(string.indexOf('~') + 1))));
+                events.add(new AuditEvent(CliRunner.START.plusMillis(i), "seed", "create", id, "bulk " + i));
+            }
+            store.transaction(() -> {
+                store.insertTokens(tokens);
+                store.audit(events);
+                return null;
+            });
+        }
+        cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
+        String target = engine == Engine.SQLITE ? TestPostgres.newDatabase() : dir.resolve("copy.db").toString();
+        CliRunner.Result copy = cli.run("store", "copy", "--to", target);
+        assertThat(copy.code()).as(copy.toString()).isZero();
+        assertThat(copy.out()).startsWith("copied 1234 tokens, 0 IP filters, the policy and 1234 audit events\n  from ");
+        String auditBefore = cli.ok("audit", "list", "-o", "json").out();
+        cli.env.put("TOKENCTL_DB", target);
+        assertThat(cli.ok("audit", "list", "-o", "json").out()).isEqualTo(auditBefore);
+        CliRunner.Result verify = cli.runWithInput(String.join("\n", sample), "token", "verify", "--batch");
+        assertThat(verify.out().lines()).hasSize(sample.size()).allMatch(l -> l.startsWith("valid "));
+    }
+
+    @Test
     void copyRefusesATargetThatIsNotEmptyAndLeavesBothAsTheyWere() throws Exception {
         cli.create("one");
         CliRunner other = new CliRunner(dir.resolve("other"), engine);
@@ -118,7 +166,7 @@ class StoreCommandsTest {
         cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
         CliRunner.Result r = cli.run("store", "copy", "--to", other.location);
         assertThat(r.code()).as(r.toString()).isEqualTo(4);
-        assertThat(r.err()).startsWith("tokenctl: error: the target store ").contains("is not empty: it holds 1 tokens")
+        assertThat(r.err()).startsWith("tokenctl: error: the target store ").contains("is not empty: it holds 1 token, 0 IP filters and 1 audit event (copy into a new store)")
                 .endsWith("(copy into a new store)\n");
         assertThat(r.out()).isEmpty();
         assertThat(cli.snapshot()).isEqualTo(source);
