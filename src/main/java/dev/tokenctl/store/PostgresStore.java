@@ -74,9 +74,12 @@ public final class PostgresStore extends JdbcStore {
         java.util.Properties properties = where.connectionProperties();
         properties.setProperty("currentSchema", SCHEMA);
         properties.setProperty("reWriteBatchedInserts", "true");  // a batch of inserts as multi-row ones
-        // Sent with the login, saving a round trip. 0 would mean "wait for ever" to PostgreSQL;
-        // to tokenctl it means "do not wait".
-        properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis())));
+        // Sent with the login, saving a round trip. A lock timeout of 0 would mean "wait for ever"
+        // to PostgreSQL; to tokenctl it means "do not wait". Read committed whatever the server's
+        // default: each statement after the write lock must see what the writer before committed,
+        // where a snapshot taken at the lock's statement would not.
+        properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()))
+                + " -c default_transaction_isolation=read\\ committed");
         return new org.postgresql.Driver().connect(where.jdbcUrl(), properties);
     }
 
@@ -297,6 +300,8 @@ public final class PostgresStore extends JdbcStore {
         } else if (state.equals("55P03")) {
             message = store + " is locked by another process; gave up after " + lockTimeout.toMillis() / 1000.0
                     + "s (try again when it is done)";
+        } else if (state.equals("40001") || state.equals("40P01")) {
+            message = store + ": another writer's change conflicted with this one; nothing was written (try again)";
         } else if (state.equals("25006")) {
             message = at + " is read-only (point the URL at the primary server)";
         } else if (state.equals("53100")) {
