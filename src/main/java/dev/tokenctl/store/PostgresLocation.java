@@ -41,8 +41,8 @@ record PostgresLocation(List<String> hosts, String database, String user, String
     }
 
     /**
-     * Reads {@code location}; the password is looked up only in the URL, and, when {@code env}
-     * has a HOME or the variables, in PGPASSWORD and the password file.
+     * Reads {@code location}, taking what it leaves out from libpq's variables in {@code env}
+     * (PGUSER, PGHOST, PGPORT, PGDATABASE); the password only from the URL, see {@link #withPassword}.
      *
      * @throws TokenctlException INVALID when the URL is malformed or names an unknown parameter
      */
