@@ -95,10 +95,15 @@ public final class Cli {
         return configure(root, out, err);
     }
 
-    /** The value of --db in {@code args}, or null; picocli reads it again, and checks it. */
+    /**
+     * The --db given before the command (tokenctl --db URL token ...), for the warm-up to
+     * connect to: there it cannot be another option's value. Null when there is none, and
+     * {@link #ELSEWHERE} when --db may come later, where only picocli can tell.
+     */
     private static String dbArgument(String... args) {
         String value = null;
-        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-"); i++) {
             if (args[i].equals("--db") && i + 1 < args.length) {
                 value = args[++i];
             } else if (args[i].startsWith("--db=")) {
@@ -107,8 +112,16 @@ public final class Cli {
                 i++;
             }
         }
+        for (; i < args.length; i++) {
+            if (args[i].equals("--db") || args[i].startsWith("--db=")) {
+                return ELSEWHERE;
+            }
+        }
         return value;
     }
+
+    /** See {@link #dbArgument}. */
+    static final String ELSEWHERE = "";
 
     /** The command names at the start of {@code args}, skipping options, e.g. [token, verify]. */
     private static List<String> path(String... args) {

@@ -48,8 +48,8 @@ final class StoreCommand {
     }
 
     @Command(name = "copy", description = "Copy every token digest, IP filter, the policy and every audit event into"
-            + " an empty store, and check that the counts match. Writers wait until it is done; on failure the"
-            + " target is left as it was.",
+            + " an empty store, and check that the counts match. Writers wait until it is done; on failure"
+            + " nothing is copied (a target made for the copy is left empty).",
             footerHeading = "%nExamples:%n", footer = {
                 "  Move the local store to a shared PostgreSQL database (password from PGPASSWORD or ~/.pgpass):",
                 "    tokenctl store copy --to postgresql://tokenctl@db.example.com:5432/tokenctl?sslmode=verify-full",

@@ -83,7 +83,7 @@ public final class TokenctlCommand {
      * Starts the slow first steps of the command on {@code path} on another thread while the
      * command line is still being parsed: readying the store (its driver, or a connection to
      * its server), for token commands the digest, and for commands that issue tokens the
-     * secure random generator. {@code dbArgument} is the --db the arguments seem to give.
+     * secure random generator. {@code dbArgument} is the --db given before the command.
      */
     void warmUp(List<String> path, String dbArgument) {
         if (path.isEmpty() || path.get(0).equals("permissions")) {
@@ -94,7 +94,7 @@ public final class TokenctlCommand {
         String location;
         Duration timeout;
         try {
-            location = location(dbArgument);
+            location = Cli.ELSEWHERE.equals(dbArgument) ? null : location(dbArgument);
             timeout = lockTimeout();
         } catch (TokenctlException e) {
             return;  // the command reports it

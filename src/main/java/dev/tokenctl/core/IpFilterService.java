@@ -3,7 +3,6 @@ package dev.tokenctl.core;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Named IP filters: adding, changing (which takes effect at once for every token and the policy
@@ -83,8 +82,7 @@ public final class IpFilterService {
 
     /** @throws TokenctlException NOT_FOUND */
     public IpFilter get(String name) {
-        // No name holds a NUL, which PostgreSQL cannot even compare with: such a one is not found.
-        return (name.indexOf('\0') < 0 ? store.ipFilter(name) : Optional.<IpFilter>empty()).orElseThrow(() -> TokenctlException.notFound("no IP filter named '"
+        return store.ipFilter(name).orElseThrow(() -> TokenctlException.notFound("no IP filter named '"
                 + Text.quoteSafe(name) + "' (run 'tokenctl ipfilter list')"));
     }
 

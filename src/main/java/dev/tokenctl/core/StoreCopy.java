@@ -26,13 +26,11 @@ public final class StoreCopy {
         if (from.describe().location().equals(target)) {
             throw TokenctlException.invalid("the target " + target + " is the store being copied (name another store with --to)");
         }
+        // Checked before taking the locks too: the same store named another way is not empty,
+        // and it would otherwise wait on its own lock.
+        checkEmpty(to, target, now);
         return from.transaction(() -> to.transaction(() -> {
-            Store.Counts existing = to.counts(now);
-            if (!existing.empty()) {
-                throw TokenctlException.conflict("the target store " + target + " is not empty: it holds "
-                        + Text.count(existing.tokens(), "token") + ", " + Text.count(existing.ipFilters(), "IP filter")
-                        + " and " + Text.count(existing.auditEvents(), "audit event") + " (copy into a new store)");
-            }
+            checkEmpty(to, target, now);
             from.ipFilters().forEach(to::insertIpFilter);
             to.savePolicy(from.policy());
             List<String> ids = new ArrayList<>(BATCH);
@@ -60,6 +58,15 @@ public final class StoreCopy {
             }
             return copied;
         }));
+    }
+
+    private static void checkEmpty(Store to, String target, Instant now) {
+        Store.Counts existing = to.counts(now);
+        if (!existing.empty()) {
+            throw TokenctlException.conflict("the target store " + target + " is not empty: it holds "
+                    + Text.count(existing.tokens(), "token") + ", " + Text.count(existing.ipFilters(), "IP filter")
+                    + " and " + Text.count(existing.auditEvents(), "audit event") + " (copy into a new store)");
+        }
     }
 
     private static void copyTokens(Store from, Store to, List<String> ids) {

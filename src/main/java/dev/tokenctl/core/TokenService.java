@@ -96,10 +96,8 @@ public final class TokenService {
      * @throws TokenctlException NOT_FOUND
      */
     public Token resolve(String idOrName) {
-        // No id or name holds a NUL, which PostgreSQL cannot even compare with: such a one is not found.
-        boolean possible = idOrName.indexOf('\0') < 0;
-        Optional<Token> found = possible && TokenFormat.looksLikeId(idOrName) ? store.token(idOrName) : Optional.empty();
-        return found.or(() -> possible ? store.tokenByName(idOrName) : Optional.empty()).orElseThrow(() -> TokenctlException.notFound(
+        Optional<Token> found = TokenFormat.looksLikeId(idOrName) ? store.token(idOrName) : Optional.empty();
+        return found.or(() -> store.tokenByName(idOrName)).orElseThrow(() -> TokenctlException.notFound(
                 "no token with id or name '" + Text.quoteSafe(idOrName) + "' (run 'tokenctl token list --all')"));
     }
 

@@ -370,6 +370,9 @@ abstract class JdbcStore implements Store {
     }
 
     <T> Optional<T> first(String sql, RowReader<T> reader, Object... args) {
+        if (matchesNothing(args)) {
+            return Optional.empty();
+        }
         try (ResultSet rs = prepare(sql, args).executeQuery()) {
             return rs.next() ? Optional.ofNullable(reader.read(rs)) : Optional.empty();
         } catch (SQLException e) {
@@ -378,6 +381,9 @@ abstract class JdbcStore implements Store {
     }
 
     void each(String sql, RowHandler handler, Object... args) {
+        if (matchesNothing(args)) {
+            return;
+        }
         try (ResultSet rs = prepare(sql, args).executeQuery()) {
             while (rs.next()) {
                 handler.handle(rs);
@@ -385,6 +391,20 @@ abstract class JdbcStore implements Store {
         } catch (SQLException e) {
             throw failure(e);
         }
+    }
+
+    /**
+     * Whether a lookup by these values can find nothing without asking: no stored text holds a
+     * NUL (core admits none), and PostgreSQL refuses even to compare with one, where SQLite
+     * answers "no rows". Both engines answer alike.
+     */
+    private static boolean matchesNothing(Object... args) {
+        for (Object arg : args) {
+            if (arg instanceof String text && text.indexOf('\0') >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs {@code sql} once for each row, sent together: one round trip where the driver can. */

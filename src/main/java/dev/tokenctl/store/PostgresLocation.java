@@ -23,7 +23,11 @@ import java.util.Set;
  * the URL, else {@code PGPASSWORD}, else the password file ({@code PGPASSFILE} or
  * {@code ~/.pgpass}). {@link #toString} is the location without the password, for messages.
  */
-record PostgresLocation(List<String> hosts, String database, String user, String password, Properties driverProperties) {
+record PostgresLocation(List<String> hosts, String database, String user, String password, String passwordSource,
+                        Properties driverProperties) {
+
+    /** The start of {@link #passwordSource} when there is no password because the file was ignored. */
+    static final String IGNORED = "ignored: ";
 
     /** libpq's URL parameters that tokenctl passes on, with the driver's names for them. */
     private static final Map<String, String> PARAMETERS = Map.of(
@@ -106,19 +110,39 @@ record PostgresLocation(List<String> hosts, String database, String user, String
         if (password != null && password.isEmpty()) {
             password = null;
         }
-        return new PostgresLocation(List.copyOf(hosts), database, user, password, driver);
+        return new PostgresLocation(List.copyOf(hosts), database, user, password, password == null ? null : "the URL", driver);
     }
 
-    /** The same location with the password libpq would use when the URL has none. */
+    /**
+     * The same location with the password libpq would use when the URL has none, and where it
+     * came from; or, when there is none, why the password file gave none, if it was ignored.
+     */
     PostgresLocation withPassword(Map<String, String> env) {
         if (password != null) {
             return this;
         }
         String found = env.get("PGPASSWORD");
-        if (found == null || found.isEmpty()) {
-            found = passwordFile(env);
+        if (found != null && !found.isEmpty()) {
+            return new PostgresLocation(hosts, database, user, found, "PGPASSWORD", driverProperties);
         }
-        return new PostgresLocation(hosts, database, user, found, driverProperties);
+        String name = env.get("PGPASSFILE");
+        Path file = name != null && !name.isEmpty() ? Path.of(name)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".pgpass");
+        try {
+            if (!Files.isRegularFile(file)) {
+                return this;
+            }
+            // libpq ignores a file that others may read, and so does this.
+            for (PosixFilePermission open : Files.getPosixFilePermissions(file)) {
+                if (!open.name().startsWith("OWNER")) {
+                    return new PostgresLocation(hosts, database, user, null, IGNORED + file, driverProperties);
+                }
+            }
+            found = passwordFile(file);
+        } catch (IOException | UnsupportedOperationException e) {
+            // libpq too goes on without a password it cannot read.
+        }
+        return found == null ? this : new PostgresLocation(hosts, database, user, found, file.toString(), driverProperties);
     }
 
     /** The URL the driver connects to; user and password go in the properties. */
@@ -167,7 +191,7 @@ record PostgresLocation(List<String> hosts, String database, String user, String
             port = env.getOrDefault("PGPORT", "5432");
         }
         if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535 || Integer.parseInt(port) == 0) {
-            throw invalid(location, "port '" + Text.quoteSafe(port, 20) + "' is not a number from 1 to 65535");
+            throw invalid(location, "port " + fragment(location, port) + "is not a number from 1 to 65535");
         }
         return hostPort(name, port);
     }
@@ -185,7 +209,7 @@ record PostgresLocation(List<String> hosts, String database, String user, String
             int equals = pair.indexOf('=');
             String key = decode(location, equals < 0 ? pair : pair.substring(0, equals));
             if (!PARAMETERS.containsKey(key) && !Set.of("user", "password", "dbname").contains(key)) {
-                throw invalid(location, "parameter '" + Text.quoteSafe(key, 40) + "' is not supported (use "
+                throw invalid(location, "parameter " + fragment(location, key) + "is not supported (use "
                         + String.join(", ", new java.util.TreeSet<>(PARAMETERS.keySet())) + ")");
             }
             params.put(key, equals < 0 ? "" : decode(location, pair.substring(equals + 1)));
@@ -202,45 +226,29 @@ record PostgresLocation(List<String> hosts, String database, String user, String
     }
 
     /**
-     * The password of the first matching line of the password file, as libpq reads it:
-     * {@code host:port:database:user:password}, {@code *} matching anything, {@code \} escaping.
-     * libpq ignores a file that others may read, and so does this.
+     * The password of the first line of the password file that matches the first host, as libpq
+     * reads it: {@code host:port:database:user:password}, {@code *} matching anything,
+     * {@code \} escaping.
      */
-    private String passwordFile(Map<String, String> env) {
-        String name = env.get("PGPASSFILE");
-        Path file = name != null && !name.isEmpty() ? Path.of(name)
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".pgpass");
-        try {
-            if (!Files.isRegularFile(file)) {
-                return null;
+    private String passwordFile(Path file) throws IOException {
+        String first = hosts.get(0);
+        int colon = first.lastIndexOf(':');
+        String host = first.substring(0, colon).replaceAll("^\\[(.*)]$", "$1");  // libpq writes IPv6 bare
+        List<String> wanted = List.of(host, first.substring(colon + 1), database, user);
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            List<String> fields = fields(line);
+            if (fields.size() == 5 && matches(fields, wanted)) {
+                return fields.get(4);
             }
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-            for (PosixFilePermission open : List.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-                    PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE)) {
-                if (mode.contains(open)) {
-                    return null;
-                }
-            }
-            String first = hosts.get(0);
-            int colon = first.lastIndexOf(':');
-            List<String> wanted = List.of(first.substring(0, colon), first.substring(colon + 1), database, user);
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                List<String> fields = fields(line);
-                if (fields.size() == 5 && matches(fields, wanted)) {
-                    return fields.get(4);
-                }
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // libpq too goes on without a password it cannot read.
         }
         return null;
     }
 
+    /** A field that was an unescaped {@code *} is null: it matches anything. */
     private static boolean matches(List<String> fields, List<String> wanted) {
         for (int i = 0; i < wanted.size(); i++) {
             String field = fields.get(i);
-            if (!field.equals("*") && !field.equals(wanted.get(i))) {
+            if (field != null && !field.equals(wanted.get(i))) {
                 return false;
             }
         }
@@ -253,13 +261,16 @@ record PostgresLocation(List<String> hosts, String database, String user, String
             return fields;
         }
         StringBuilder field = new StringBuilder();
+        boolean escaped = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if (c == '\\' && i + 1 < line.length()) {
                 field.append(line.charAt(++i));
+                escaped = true;
             } else if (c == ':' && fields.size() < 4) {
-                fields.add(field.toString());
+                fields.add(!escaped && field.toString().equals("*") ? null : field.toString());
                 field.setLength(0);
+                escaped = false;
             } else {
                 field.append(c);
             }
@@ -269,11 +280,37 @@ record PostgresLocation(List<String> hosts, String database, String user, String
     }
 
     private static TokenctlException invalid(String location, String why) {
-        return TokenctlException.invalid("store URL '" + Text.quoteSafe(masked(location), 200) + "' cannot be used: " + why);
+        String hint = mayHoldPassword(location) && !why.contains("(")
+                ? " (percent-encode '/', '?', '@' and ':' in the password, or leave it out and use PGPASSWORD or ~/.pgpass)" : "";
+        return TokenctlException.invalid("store URL '" + Text.quoteSafe(masked(location), 200) + "' cannot be used: " + why + hint);
+    }
+
+    /**
+     * A piece of the URL, quoted, for a message; nothing when the URL may hold a password,
+     * since a password with an unescaped '/', '?' or '@' would be cut into pieces like this one.
+     */
+    private static String fragment(String location, String piece) {
+        return mayHoldPassword(location) ? "" : "'" + Text.quoteSafe(piece, 40) + "' ";
+    }
+
+    private static boolean mayHoldPassword(String location) {
+        int scheme = location.indexOf("://");
+        int at = location.lastIndexOf('@');
+        return (scheme >= 0 && at > scheme && location.substring(scheme + 3, at).contains(":"))
+                || location.toLowerCase(java.util.Locale.ROOT).contains("password=");
     }
 
     /** The URL with any password in it replaced by "***", for messages. */
     static String masked(String location) {
-        return location.replaceAll("(://[^/@?]*?:)[^/@?]*@", "$1***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
+        String masked = location.replaceAll("(?i)(password=)[^&]*", "$1***");
+        int scheme = masked.indexOf("://");
+        int at = masked.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return masked;
+        }
+        // Everything between the scheme and the last '@' may be a password, even one holding '/', '?' or '@'.
+        String info = masked.substring(scheme + 3, at);
+        int colon = info.indexOf(':');
+        return masked.substring(0, scheme + 3) + (colon < 0 ? info : info.substring(0, colon) + ":***") + masked.substring(at);
     }
 }

@@ -84,18 +84,21 @@ public final class PostgresStore extends JdbcStore {
     }
 
     /**
-     * Connects on the warm-up thread while the command line is still being parsed: a first
-     * connection in a new JVM takes longer than the parsing. {@link #open} with the same
-     * arguments takes the connection, or the error it met; one not taken is closed.
+     * Starts connecting on the warm-up thread while the command line is still being parsed: a
+     * first connection in a new JVM takes longer than the parsing. {@link #open} with the same
+     * arguments takes the connection, or the error it met, waiting for it if need be; one not
+     * taken is closed. Registered before the thread starts, so that open never misses it.
      */
-    static void connectAhead(String url, Map<String, String> env, String osUser, Duration lockTimeout) {
+    static Runnable connectAhead(String url, Map<String, String> env, String osUser, Duration lockTimeout) {
         CompletableFuture<Connection> connection = new CompletableFuture<>();
         Ahead.discard(Ahead.PENDING.getAndSet(new Ahead(url, env, osUser, lockTimeout, connection)));
-        try {
-            connection.complete(connect(PostgresLocation.parse(url, env, osUser).withPassword(env), lockTimeout));
-        } catch (SQLException | RuntimeException e) {
-            connection.completeExceptionally(e);
-        }
+        return () -> {
+            try {
+                connection.complete(connect(PostgresLocation.parse(url, env, osUser).withPassword(env), lockTimeout));
+            } catch (Throwable e) {
+                connection.completeExceptionally(e);
+            }
+        };
     }
 
     private record Ahead(String url, Map<String, String> env, String osUser, Duration lockTimeout,
@@ -233,6 +236,7 @@ public final class PostgresStore extends JdbcStore {
         }
         try {
             connection.setAutoCommit(false);
+            connection.setReadOnly(true);  // the driver begins with BEGIN READ ONLY
         } catch (SQLException e) {
             throw failure(e);
         }
@@ -241,6 +245,7 @@ public final class PostgresStore extends JdbcStore {
         } finally {
             try {
                 end(false);
+                connection.setReadOnly(false);
             } catch (SQLException ignored) {
                 // Nothing was written; a broken connection is reported by the next statement.
             }
@@ -270,15 +275,23 @@ public final class PostgresStore extends JdbcStore {
             kind = TokenctlException.Kind.CONFLICT;
             message = "an IP filter of that name already exists (choose another name, or use 'tokenctl ipfilter update')";
         } else if (state.equals("28P01")) {
-            message = at + " refused the password of user '" + where.user()
-                    + "' (check PGPASSWORD, or the line for this server in ~/.pgpass)";
+            message = at + " refused the password of user '" + where.user() + "'"
+                    + (where.password() == null ? "" : ", from " + where.passwordSource())
+                    + " (check it: tokenctl reads the URL, then PGPASSWORD, then ~/.pgpass)";
         } else if (state.equals("08004") && said.contains("password")) {
-            message = at + " wants a password for user '" + where.user()
-                    + "' and none was found (set PGPASSWORD, or add a line for this server to ~/.pgpass, mode 0600)";
+            String ignored = where.passwordSource() == null ? null
+                    : where.passwordSource().substring(PostgresLocation.IGNORED.length());
+            message = at + " wants a password for user '" + where.user() + "' and none was found"
+                    + (ignored == null ? " (set PGPASSWORD, or add a line for this server to ~/.pgpass, mode 0600)"
+                    : ": " + ignored + " is ignored, since others may read it (chmod 600 " + ignored + ")");
         } else if (state.equals("08004") && said.contains("SSL")) {
             message = at + " does not offer TLS, and the URL's sslmode requires it"
                     + " (enable ssl on the server, or change sslmode in the URL)";
-        } else if (cause instanceof SSLException || said.contains("SSL") || said.contains("could not be verified")) {
+        } else if (state.equals("28000")) {
+            message = at + " does not let user '" + where.user() + "' in: " + said
+                    + " (check the server's pg_hba.conf, and sslmode in the URL)";
+        } else if (cause instanceof SSLException
+                || server == null && (said.contains("SSL") || said.contains("could not be verified"))) {
             String why = cause instanceof SSLException ? String.valueOf(cause.getMessage()) : said;
             if (why.contains("PKIX")) {
                 why = "its certificate is not signed by one in sslrootcert (or ~/.postgresql/root.crt)";
@@ -288,9 +301,6 @@ public final class PostgresStore extends JdbcStore {
             message = "TLS with " + at + " failed: " + why
                     + " (check the server's certificate, sslrootcert=FILE in the URL or ~/.postgresql/root.crt,"
                     + " and sslmode)";
-        } else if (state.equals("28000")) {
-            message = at + " does not let user '" + where.user() + "' in: " + said
-                    + " (check the server's pg_hba.conf, and sslmode in the URL)";
         } else if (state.equals("3D000")) {
             message = "database '" + where.database() + "' does not exist on " + at + " (create it, for example with 'createdb -O "
                     + where.user() + " " + where.database() + "', or correct the URL)";

@@ -34,15 +34,17 @@ public final class Stores {
      * Readies the store at {@code location} on another thread, after running {@code alsoWarm}
      * there, while the command line is still being parsed: SQLite's native library, or a
      * connection to the PostgreSQL server, which {@link #open} with the same arguments takes.
+     * A null location is one not known yet: only SQLite's library is readied.
      */
     public static void warmUp(String location, Map<String, String> env, String user, Duration lockTimeout,
                               Path cacheDirectory, Runnable alsoWarm) {
-        if (!PostgresLocation.matches(location)) {
+        if (location == null || !PostgresLocation.matches(location)) {
             NativeLibrary.warmUp(cacheDirectory, alsoWarm);
             return;
         }
+        Runnable connect = PostgresStore.connectAhead(location, env, user, lockTimeout);
         Thread thread = new Thread(() -> {
-            PostgresStore.connectAhead(location, env, user, lockTimeout);  // the longest step first
+            connect.run();  // the longest step first
             alsoWarm.run();
         }, "postgresql-warm-up");
         thread.setDaemon(true);

@@ -49,7 +49,11 @@ class PostgresStoreTest {
     @Test
     void aWrongOrMissingPasswordSaysWhereThePasswordComesFrom() {
         cli.env.put("PGPASSWORD", "wrong");
-        assertThat(storageError()).contains("refused the password of user 'tokenctl_admin'", "PGPASSWORD", "~/.pgpass");
+        assertThat(storageError()).contains("refused the password of user 'tokenctl_admin', from PGPASSWORD (check it");
+        cli.env.put("TOKENCTL_DB", cli.location.replace("tokenctl_admin@", "tokenctl_admin:wrong-in-url@"));
+        assertThat(storageError()).contains("refused the password of user 'tokenctl_admin', from the URL (check it")
+                .doesNotContain("wrong-in-url");
+        cli.env.put("TOKENCTL_DB", cli.location);
         cli.env.remove("PGPASSWORD");
         assertThat(storageError()).contains("wants a password for user 'tokenctl_admin' and none was found",
                 "set PGPASSWORD, or add a line for this server to ~/.pgpass");
@@ -59,13 +63,16 @@ class PostgresStoreTest {
     void thePasswordFileIsReadAsLibpqReadsIt() throws Exception {
         cli.env.remove("PGPASSWORD");
         Path pgpass = dir.resolve(".pgpass");
-        Files.writeString(pgpass, "# a comment\nother.example.com:5432:*:*:nope\n" + TestPostgres.hostPort() + ":*:tokenctl_admin:"
+        Files.writeString(pgpass, "# a comment\nother.example.com:5432:*:*:nope\n"
+                + TestPostgres.hostPort() + ":\\*:tokenctl_admin:escaped-star-is-no-wildcard\n"
+                + TestPostgres.hostPort() + ":*:tokenctl_admin:"
                 + TestPostgres.PASSWORD.replace(":", "\\:") + "\n");
         Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
         assertThat(cli.ok("store", "info").out()).contains("engine:         postgresql");
 
         Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThat(storageError()).contains("none was found");
+        assertThat(storageError()).contains("none was found: " + pgpass + " is ignored, since others may read it"
+                + " (chmod 600 " + pgpass + ")");
 
         Path elsewhere = Files.move(pgpass, dir.resolve("passwords"));
         Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-------"));

@@ -190,6 +190,17 @@ class StoreCommandsTest {
             assertThat(r.err()).as(r.toString()).contains("has a password in its URL", "PGPASSWORD", "~/.pgpass")
                     .doesNotContain("hunter2");
         }
+        // Malformed URLs whose passwords hold '/', '?' or '@': no piece of the password in the error.
+        for (String url : List.of("postgresql://app:Ab3/xy+Q@db.example.com/tokens",
+                "postgresql://app:p?wd=1@db.example.com/tokens", "postgresql://app:p@ss?wd=1@db.example.com/x?foo=1")) {
+            for (boolean onCommandLine : new boolean[] {false, true}) {
+                cli.env.put("TOKENCTL_DB", onCommandLine ? cli.location : url);
+                CliRunner.Result r = onCommandLine ? cli.run("--db", url, "store", "info") : cli.run("store", "info");
+                assertThat(r.code()).as(url + "\n" + r).isEqualTo(2);
+                assertThat(r.err()).as(url).doesNotContain("Ab3", "xy+Q", "p?wd", "wd=1", "p@ss", "ss?");
+            }
+        }
+        cli.env.put("TOKENCTL_DB", cli.location);
         assertThat(cli.snapshot()).isEqualTo(before);
         assertThat(Files.exists(dir.resolve("tokens"))).isFalse();
     }
