@@ -2,15 +2,10 @@ package dev.tokenctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,11 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with its exit code, exactly one error line on stderr, no stack trace, nothing on stdout and a
  * store that is byte-for-byte unchanged.
  */
-@ParameterizedClass
-@EnumSource(Engine.class)
-class HostileInputTest {
-    @Parameter
-    Engine engine;
+class HostileInputTest extends OnEachEngine {
 
     static final String MEGABYTE = "7".repeat(1 << 20);
 
@@ -49,13 +40,8 @@ class HostileInputTest {
     static final List<String> NAMES = List.of("", " ", " padded", "padded ", "line\nbreak", "nul\u0000",
             "esc\u001b[31m", "bidi\u202Eevil", "zero\u200Bwidth", "n".repeat(254), "tctl_reserved", MEGABYTE);
 
-    @TempDir
-    Path dir;
-    CliRunner cli;
-
     @BeforeEach
     void seed() {
-        cli = new CliRunner(dir, engine);
         cli.create("seed");
         assertThat(cli.run("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8").code()).isZero();
     }

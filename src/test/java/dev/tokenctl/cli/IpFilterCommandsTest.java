@@ -6,29 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-@ParameterizedClass
-@EnumSource(Engine.class)
-class IpFilterCommandsTest {
-    @Parameter
-    Engine engine;
-
+class IpFilterCommandsTest extends OnEachEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path dir;
-    CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        cli = new CliRunner(dir, engine);
-    }
 
     @Test
     void addFromFileOrStdinKeepsLineNumbersAndReportsHostBits() throws Exception {

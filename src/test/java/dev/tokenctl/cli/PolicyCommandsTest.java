@@ -7,31 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@ParameterizedClass
-@EnumSource(Engine.class)
-class PolicyCommandsTest {
-    @Parameter
-    Engine engine;
-
+class PolicyCommandsTest extends OnEachEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path dir;
-    CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        cli = new CliRunner(dir, engine);
-    }
 
     private JsonNode json(String... args) throws Exception {
         return JSON.readTree(cli.ok(args).out());

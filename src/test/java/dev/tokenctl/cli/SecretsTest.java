@@ -4,32 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A token string is shown once, where it was asked for, and nowhere else: not in the store or
  * its WAL or database, the audit log, error messages, --verbose output or stack traces.
  */
-@ParameterizedClass
-@EnumSource(Engine.class)
-class SecretsTest {
-    @Parameter
-    Engine engine;
-
-    @TempDir
-    Path dir;
+class SecretsTest extends OnEachEngine {
 
     @Test
     void tokenStringsAppearNowhereButWhereTheyWereIssued() throws Exception {
-        CliRunner cli = new CliRunner(dir, engine);
         List<String> tokens = new ArrayList<>();
         StringBuilder elsewhere = new StringBuilder();
         tokens.add(cli.create("text"));

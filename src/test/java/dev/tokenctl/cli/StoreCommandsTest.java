@@ -11,35 +11,16 @@ import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.store.Stores;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** store info, and store copy into the other engine: everything arrives, and the tokens still verify. */
-@ParameterizedClass
-@EnumSource(Engine.class)
-class StoreCommandsTest {
+class StoreCommandsTest extends OnEachEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Parameter
-    Engine engine;
-    @TempDir
-    Path dir;
-    CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        cli = new CliRunner(dir, engine);
-    }
 
     @Test
     void infoShowsTheEngineTheLocationTheSchemaVersionAndTheCounts() throws Exception {

@@ -9,31 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@ParameterizedClass
-@EnumSource(Engine.class)
-class TokenCommandsTest {
-    @Parameter
-    Engine engine;
-
+class TokenCommandsTest extends OnEachEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path dir;
-    CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        cli = new CliRunner(dir, engine);
-    }
 
     @Test
     void createPrintsOnlyTheTokenOnStdoutAndASummaryOnStderr() {
