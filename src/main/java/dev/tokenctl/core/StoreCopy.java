@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Copies a store into an empty one, of either engine: the way a team moves its file to a shared server. */
 public final class StoreCopy {
@@ -33,23 +34,9 @@ public final class StoreCopy {
             checkEmpty(to, target, now);
             from.ipFilters().forEach(to::insertIpFilter);
             to.savePolicy(from.policy());
-            List<String> ids = new ArrayList<>(BATCH);
-            from.forEachToken(new TokenQuery(EnumSet.allOf(Token.Status.class), now, null), token -> {
-                ids.add(token.id());
-                if (ids.size() == BATCH) {
-                    copyTokens(from, to, ids);
-                }
-            });
-            copyTokens(from, to, ids);
-            List<AuditEvent> events = new ArrayList<>(BATCH);
-            from.forEachAudit(null, null, event -> {
-                events.add(event);
-                if (events.size() == BATCH) {
-                    to.audit(events);
-                    events.clear();
-                }
-            });
-            to.audit(events);
+            StoreCopy.<String>inBatches(ids -> from.forEachToken(new TokenQuery(EnumSet.allOf(Token.Status.class), now, null),
+                    token -> ids.accept(token.id())), ids -> copyTokens(from, to, ids));
+            StoreCopy.<AuditEvent>inBatches(events -> from.forEachAudit(null, null, events), to::audit);
             Store.Counts copied = from.counts(now);
             Store.Counts landed = to.counts(now);
             if (!copied.equals(landed)) {
@@ -72,6 +59,18 @@ public final class StoreCopy {
     private static void copyTokens(Store from, Store to, List<String> ids) {
         Map<String, Store.Credential> credentials = from.credentials(ids);
         to.insertTokens(ids.stream().map(credentials::get).toList());
-        ids.clear();
+    }
+
+    /** Hands what {@code source} streams to {@code sink} in lists of up to {@link #BATCH}, the last one maybe empty. */
+    private static <T> void inBatches(Consumer<Consumer<T>> source, Consumer<List<T>> sink) {
+        List<T> batch = new ArrayList<>(BATCH);
+        source.accept(item -> {
+            batch.add(item);
+            if (batch.size() == BATCH) {
+                sink.accept(batch);
+                batch.clear();
+            }
+        });
+        sink.accept(batch);
     }
 }
