@@ -30,9 +30,10 @@ abstract class BaseCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         try {
-            return run().code();
-        } finally {
+            ExitCode code = run();
             out().flush();
+            return code.code();
+        } finally {
             root().close();
         }
     }

@@ -167,8 +167,19 @@ public final class Cli {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli would read an argument starting with '@' as a file of more arguments, even after
+        // '--': a name such as '@ops' would become options. '@' is never special here.
+        commandLine.setExpandAtFiles(false);
         commandLine.setParameterExceptionHandler(Cli::usageError);
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> failure(root, e, cl));
+        // Help and version text are written outside the handlers: their failed writes end here.
+        commandLine.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (StandardOutput.Failure e) {
+                return failure(root, e, commandLine);
+            }
+        });
         return commandLine;
     }
 
@@ -191,13 +202,22 @@ public final class Cli {
 
     private static int failure(TokenctlCommand root, Exception e, CommandLine cl) {
         PrintWriter err = cl.getErr();
-        cl.getOut().flush();
+        if (!(e instanceof StandardOutput.Failure)) {
+            cl.getOut().flush();
+        }
         ExitCode code;
-        if (e instanceof TokenctlException failure) {
-            err.println("tokenctl: error: " + failure.getMessage());
+        if (e instanceof StandardOutput.Failure output) {
+            if (output.readerGone()) {
+                return ExitCode.OK.code();
+            }
+            err.println("tokenctl: error: cannot write to standard output: " + oneLine(output.getMessage())
+                    + " (check the disk or file that output goes to)");
+            code = ExitCode.OUTPUT;
+        } else if (e instanceof TokenctlException failure) {
+            err.println("tokenctl: error: " + oneLine(failure.getMessage()));
             code = ExitCode.of(failure.kind());
         } else if (e instanceof UsageException usage) {
-            err.println("tokenctl: error: " + usage.getMessage());
+            err.println("tokenctl: error: " + oneLine(usage.getMessage()));
             code = ExitCode.USAGE;
         } else {
             err.println("tokenctl: error: internal error: " + e.getClass().getSimpleName()
@@ -209,6 +229,14 @@ public final class Cli {
         }
         err.flush();
         return code.code();
+    }
+
+    /**
+     * A message as one line, whatever text reached it: a control character that slipped into it
+     * unescaped (from a path, a driver's message) is escaped, and a token string masked.
+     */
+    private static String oneLine(String message) {
+        return Text.quoteSafe(String.valueOf(message), 4000);
     }
 
     /** A bad input found while running a command, such as an empty token on stdin: exit 2. */

@@ -3,9 +3,12 @@ package dev.tokenctl.cli;
 import dev.tokenctl.core.Durations;
 import dev.tokenctl.core.IpFilter;
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Timestamps;
 import dev.tokenctl.core.TokenctlException;
 import inet.ipaddr.IPAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -69,6 +72,33 @@ final class Converters {
         public IPAddress convert(String value) {
             return Converters.convert(value, IpFilter::parseAddress);
         }
+    }
+
+    /** A file path: never empty, never one the file system cannot name (a NUL, say). */
+    static final class PathConverter implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            return path(value);
+        }
+    }
+
+    static Path path(String value) {
+        if (value.isEmpty()) {
+            throw new TypeConversionException("the path is empty (give a file path)");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new TypeConversionException("'" + shown(value) + "' is not a usable path (give a file path)");
+        }
+    }
+
+    /**
+     * A path as messages show it: control characters escaped and a token string pasted as a
+     * path masked, like any other user text.
+     */
+    static String shown(Object path) {
+        return Text.quoteSafe(String.valueOf(path), 200);
     }
 
     /** The permission names, for completion and help. */

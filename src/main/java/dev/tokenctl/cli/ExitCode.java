@@ -19,7 +19,12 @@ public enum ExitCode {
     /** The store cannot be opened or used: locked past the timeout, corrupt, newer schema. */
     STORE(6, "store error (cannot open, locked, corrupt, newer schema)"),
     /** A bug in tokenctl; rerun with --verbose and report it. */
-    INTERNAL(70, "internal error");
+    INTERNAL(70, "internal error"),
+    /**
+     * Standard output could not be written (a full disk, a closed file). A pipe whose reader has
+     * gone is not an error: the command stops at once with exit 0.
+     */
+    OUTPUT(74, "cannot write the output (disk full, closed file)");
 
     private final int code;
     private final String meaning;

@@ -2,6 +2,7 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.IpFilter;
 import dev.tokenctl.core.IpFilterService;
+import dev.tokenctl.core.Text;
 import inet.ipaddr.IPAddress;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -130,7 +131,8 @@ final class IpFilterCommand {
             out.println("Rules:");
             String[] lines = filter.text().split("\n", -1);
             for (int i = 0; i < lines.length - 1; i++) {
-                out.printf("%5d  %s%n", i + 1, lines[i]);
+                // Comments are the user's text, kept as written: escaped, so a terminal shows what is stored.
+                out.printf("%5d  %s%n", i + 1, Text.escape(lines[i]));
             }
         }
     }

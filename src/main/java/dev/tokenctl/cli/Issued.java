@@ -1,6 +1,7 @@
 package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenService;
 import dev.tokenctl.core.TokenctlException;
@@ -26,13 +27,19 @@ final class Issued {
         if (secretOut == null) {
             TokenService.Issued issued = operation.get();
             Instant now = command.root().context.clock().instant();
-            if (output.isText()) {
-                output.out.println(issued.tokenString());
-            } else {
-                output.value(new Views.IssuedView(issued.tokenString(), Views.token(issued.token(), now)));
+            boolean written;
+            try {
+                if (output.isText()) {
+                    output.out.println(issued.tokenString());
+                } else {
+                    output.value(new Views.IssuedView(issued.tokenString(), Views.token(issued.token(), now)));
+                }
+                output.out.flush();
+                written = !output.out.checkError();
+            } catch (StandardOutput.Failure e) {
+                written = false;  // even when the reader left: the only copy of the string is lost
             }
-            output.out.flush();
-            if (output.out.checkError()) {
+            if (!written) {
                 throw new TokenctlException(TokenctlException.Kind.STORAGE, "token " + issued.token().id()
                         + " was issued but could not be written to standard output (revoke it with 'tokenctl token revoke "
                         + issued.token().id() + "' and try again, or use --secret-out FILE)");
@@ -51,12 +58,12 @@ final class Issued {
                 file.write(issued.tokenString());
             } catch (IOException e) {
                 throw new TokenctlException(TokenctlException.Kind.STORAGE, "token " + issued.token().id()
-                        + " was created but writing " + file.path() + " failed: " + e.getMessage()
+                        + " was created but writing " + Converters.shown(file.path()) + " failed: " + Converters.shown(e.getMessage())
                         + " (revoke it with 'tokenctl token revoke " + issued.token().id() + "' and try again)");
             }
             if (output.isText()) {
                 TokenShowCommand.print(output, issued.token(), now);
-                err.println(verb + " token " + issued.token().id() + "; its string is in " + file.path() + " (mode 0600).");
+                err.println(verb + " token " + issued.token().id() + "; its string is in " + Converters.shown(file.path()) + " (mode 0600).");
             } else {
                 output.value(Views.token(issued.token(), now));
             }
@@ -66,7 +73,7 @@ final class Issued {
     }
 
     private static void summary(PrintWriter err, String verb, Token token, Instant now) {
-        err.println(verb + " token " + token.id() + " '" + token.name() + "'");
+        err.println(verb + " token " + token.id() + " '" + Text.escape(token.name()) + "'");
         err.println("  permissions: " + String.join(", ", Views.names(token.permissions())));
         err.println("  expires:     " + (token.expiresAt() == null ? "never"
                 : Times.iso(token.expiresAt()) + " (" + Times.relative(token.expiresAt(), now, true) + ")"));

@@ -1,6 +1,10 @@
 package dev.tokenctl.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
 /** The entry point; the only place that calls {@link System#exit}. */
 public final class Main {
@@ -8,10 +12,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, false);
-        PrintWriter err = new PrintWriter(System.err, true);
+        PrintWriter out = StandardOutput.writer();
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
+                StandardCharsets.UTF_8), true);
         int code = run(Context.system(), out, err, args);
-        out.flush();
+        try {
+            out.flush();
+        } catch (StandardOutput.Failure e) {
+            code = e.readerGone() ? code : ExitCode.OUTPUT.code();
+        }
         System.exit(code);
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -123,6 +124,32 @@ final class Output {
         static final ObjectMapper MAPPER = configure(new ObjectMapper(YAMLFactory.builder()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .stringQuotingChecker(new PlainOnlyWhenSafe())
                 .build()));
+    }
+
+    /**
+     * Leaves a string unquoted only when every YAML reader, 1.1 or 1.2, reads it back as the same
+     * string: words of letters, digits and {@code _ . / -} that start with a letter and are not
+     * a boolean or null keyword, and durations. Anything else ({@code 123}, {@code 0x1F}, {@code 1:20},
+     * {@code .inf}, {@code 2026-01-01}, {@code no}, {@code =}, {@code <<}) is quoted.
+     */
+    static final class PlainOnlyWhenSafe extends StringQuotingChecker {
+        private static final java.util.regex.Pattern SAFE = java.util.regex.Pattern.compile(
+                "[A-Za-z][A-Za-z0-9_./-]*( [A-Za-z0-9_./-]+)*"
+                        // durations such as 30d or 1d12h: no number, date or time in either version
+                        + "|([0-9]+[wdhms])+");
+        private static final java.util.regex.Pattern KEYWORD =
+                java.util.regex.Pattern.compile("(?i)y|n|yes|no|true|false|on|off|null");
+
+        @Override
+        public boolean needToQuoteName(String name) {
+            return needToQuoteValue(name);
+        }
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return !SAFE.matcher(value).matches() || KEYWORD.matcher(value).matches();
+        }
     }
 }

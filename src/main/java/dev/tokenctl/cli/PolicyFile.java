@@ -1,6 +1,7 @@
 package dev.tokenctl.cli;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,15 +106,30 @@ final class PolicyFile {
         return value.textValue().equals("none") ? null : value.textValue();
     }
 
+    /**
+     * The file's one document. A second document (after {@code ---}, or a second JSON object) or
+     * anything after the first is refused, naming its line: a setting there would otherwise be
+     * silently ignored.
+     */
     private static JsonNode parse(String text, String source) {
-        try {
-            JsonNode node = (text.stripLeading().startsWith("{") ? Json.MAPPER : Yaml.MAPPER).readTree(text);
+        ObjectMapper mapper = text.stripLeading().startsWith("{") ? Json.MAPPER : Yaml.MAPPER;
+        try (JsonParser parser = mapper.createParser(text)) {
+            JsonNode node = mapper.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw invalid(source, "is empty");
+            }
+            if (parser.nextToken() != null) {
+                throw invalid(source, "has more than one document: line " + parser.currentLocation().getLineNr()
+                        + " starts another (put every setting in one document)");
             }
             return node;
         } catch (TokenctlException e) {
             throw e;
+        } catch (JsonProcessingException e) {
+            String reason = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("unreadable");
+            String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                    : " on line " + e.getLocation().getLineNr();
+            throw invalid(source, "is not valid YAML or JSON" + line + ": " + dev.tokenctl.core.Text.quoteSafe(reason));
         } catch (Exception e) {
             String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable");
             throw invalid(source, "is not valid YAML or JSON: " + dev.tokenctl.core.Text.quoteSafe(reason));

@@ -96,7 +96,7 @@ final class PolicySetCommand extends BaseCommand {
         }
         if (file != null) {
             return PolicyFile.read(TextInput.read(file, root().context.stdin(), PolicyFile.MAX_BYTES),
-                    file.equals("-") ? "on standard input" : file);
+                    file.equals("-") ? "on standard input" : Converters.shown(file));
         }
         if (!flags) {
             throw new ParameterException(spec.commandLine(), "nothing to change (give a setting option or --file)");

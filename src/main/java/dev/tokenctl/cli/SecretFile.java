@@ -33,12 +33,12 @@ final class SecretFile implements AutoCloseable {
                     java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
         } catch (FileAlreadyExistsException e) {
-            throw new Cli.UsageException("--secret-out " + path + " already exists (tokenctl never overwrites a file;"
+            throw new Cli.UsageException("--secret-out " + Converters.shown(path) + " already exists (tokenctl never overwrites a file;"
                     + " give a new path)");
         } catch (NoSuchFileException e) {
-            throw new Cli.UsageException("--secret-out " + path + ": the directory does not exist (create it first)");
+            throw new Cli.UsageException("--secret-out " + Converters.shown(path) + ": the directory does not exist (create it first)");
         } catch (IOException e) {
-            throw new Cli.UsageException("--secret-out " + path + " cannot be created: " + e.getMessage()
+            throw new Cli.UsageException("--secret-out " + Converters.shown(path) + " cannot be created: " + Converters.shown(e.getMessage())
                     + " (give a writable path)");
         }
     }

@@ -37,7 +37,7 @@ final class StoreCommand {
             }
             PrintWriter out = output.out;
             out.printf("%-16s%s%n", "engine:", view.engine());
-            out.printf("%-16s%s%n", "location:", view.location());
+            out.printf("%-16s%s%n", "location:", Text.escape(view.location()));
             out.printf("%-16s%d%n", "schema-version:", view.schemaVersion());
             out.printf("%-16s%d (%d active, %d expired, %d revoked)%n", "tokens:", view.tokens(), view.activeTokens(),
                     view.expiredTokens(), view.revokedTokens());
@@ -81,8 +81,8 @@ final class StoreCommand {
                 return ExitCode.OK;
             }
             output.out.printf("copied %s, %s, the policy and %s%n  from %s%n  to   %s%n", Text.count(view.tokens(), "token"),
-                    Text.count(view.ipFilters(), "IP filter"), Text.count(view.auditEvents(), "audit event"), view.from(),
-                    view.to());
+                    Text.count(view.ipFilters(), "IP filter"), Text.count(view.auditEvents(), "audit event"), Text.escape(view.from()),
+                    Text.escape(view.to()));
             return ExitCode.OK;
         }
     }

@@ -1,5 +1,6 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.core.Text;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +26,11 @@ final class Table {
         this.headers = headers;
     }
 
+    /** Adds a row; its cells are escaped, so no stored text can reach a terminal raw. */
     void row(String... cells) {
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = Text.escape(cells[i]);
+        }
         rows.add(cells);
     }
 

@@ -15,16 +15,17 @@ final class Terminal {
     }
 
     /**
-     * Columns available to a table: $COLUMNS when set, else the terminal's width, else 0 for
-     * no limit (output to a pipe or file is never cut).
+     * Columns available to a table on a terminal: $COLUMNS when set, else the terminal's width.
+     * 0, for no limit, when output goes to a pipe or file, which is never cut (an exported
+     * COLUMNS describes the terminal, not the pipe).
      */
     static int width(Context context) {
+        if (!context.interactive()) {
+            return 0;
+        }
         String columns = context.env().get("COLUMNS");
         if (columns != null && columns.matches("[0-9]{1,4}")) {
             return Integer.parseInt(columns);
-        }
-        if (!context.interactive()) {
-            return 0;
         }
         try {
             Process stty = new ProcessBuilder("stty", "size").redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/tty")))

@@ -37,7 +37,7 @@ final class TokenCreateCommand extends BaseCommand {
     @Option(names = "--ip-filter", paramLabel = "NAME", description = "Name of the IP filter the token only works through.")
     String ipFilter;
 
-    @Option(names = "--secret-out", paramLabel = "FILE",
+    @Option(names = "--secret-out", paramLabel = "FILE", converter = Converters.PathConverter.class,
             description = "Write the token to this new file (mode 0600) instead of stdout; never overwrites.")
     Path secretOut;
 

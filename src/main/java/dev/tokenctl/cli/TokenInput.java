@@ -21,6 +21,7 @@ final class TokenInput {
     private int position;
     private int limit;
     private boolean eof;
+    private boolean first = true;
 
     /** {@code beforeWait} runs whenever reading on would block, e.g. to flush answers so far. */
     TokenInput(InputStream in, Runnable beforeWait) {
@@ -39,7 +40,7 @@ final class TokenInput {
         if (bytes.length > MAX_SINGLE) {
             throw new Cli.UsageException(source + " is too long to hold one token (give one token, or use --batch)");
         }
-        String[] lines = new String(bytes, StandardCharsets.UTF_8).strip().split("\\s*\n\\s*");
+        String[] lines = withoutBom(new String(bytes, StandardCharsets.UTF_8)).strip().split("\\s*\n\\s*");
         if (lines[0].isEmpty()) {
             throw new Cli.UsageException("no token on " + source + " (pipe the token in, or use --token-file FILE)");
         }
@@ -75,7 +76,17 @@ final class TokenInput {
                 return null;
             }
         }
-        return line.toString(StandardCharsets.UTF_8).strip();
+        String text = line.toString(StandardCharsets.UTF_8);
+        if (first) {
+            first = false;
+            text = withoutBom(text);
+        }
+        return text.strip();
+    }
+
+    /** The text without the byte order mark an editor may have put at its start. */
+    private static String withoutBom(String text) {
+        return text.startsWith(TextInput.BOM) ? text.substring(1) : text;
     }
 
     /** Whether more input has arrived, so that reading it would not wait. */

@@ -1,5 +1,6 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenService;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -21,17 +22,17 @@ final class TokenRevokeCommand extends BaseCommand {
         if (output.isText()) {
             for (TokenService.Revoked r : outcome) {
                 if (r.alreadyRevoked()) {
-                    err().println("tokenctl: " + r.token().id() + " (" + r.token().name() + ") was already revoked at "
+                    err().println("tokenctl: " + r.token().id() + " (" + Text.escape(r.token().name()) + ") was already revoked at "
                             + Times.iso(r.token().revokedAt()));
                 } else {
-                    output.out.println("revoked " + r.token().id() + " " + r.token().name());
+                    output.out.println("revoked " + r.token().id() + " " + Text.escape(r.token().name()));
                 }
             }
         } else {
             output.value(outcome.stream().map(r -> new Views.RevokedView(r.token().id(), r.token().name(),
                     Times.iso(r.token().revokedAt()), r.token().revokeReason(), r.alreadyRevoked())).toList());
             outcome.stream().filter(TokenService.Revoked::alreadyRevoked).forEach(r -> err().println(
-                    "tokenctl: " + r.token().id() + " (" + r.token().name() + ") was already revoked"));
+                    "tokenctl: " + r.token().id() + " (" + Text.escape(r.token().name()) + ") was already revoked"));
         }
         return ExitCode.OK;
     }

@@ -16,7 +16,7 @@ final class TokenRotateCommand extends BaseCommand {
             description = "Lifetime of the new token (default: the old token's lifetime length, counted from now).")
     Duration expiresIn;
 
-    @Option(names = "--secret-out", paramLabel = "FILE",
+    @Option(names = "--secret-out", paramLabel = "FILE", converter = Converters.PathConverter.class,
             description = "Write the new token to this new file (mode 0600) instead of stdout; never overwrites.")
     Path secretOut;
 

@@ -1,5 +1,6 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -48,6 +49,6 @@ final class TokenShowCommand extends BaseCommand {
     }
 
     private static void field(PrintWriter out, String label, String value) {
-        out.printf("%-13s %s%n", label + ":", value);
+        out.printf("%-13s %s%n", label + ":", Text.escape(value));
     }
 }

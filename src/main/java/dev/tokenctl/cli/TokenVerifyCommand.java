@@ -1,6 +1,7 @@
 package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenService;
 import dev.tokenctl.core.Verification;
 import dev.tokenctl.core.Verifier;
@@ -37,7 +38,7 @@ final class TokenVerifyCommand extends BaseCommand {
             description = "A permission the token must hold; repeat or separate with commas.")
     List<Converters.Permissions> required = List.of();
 
-    @Option(names = "--token-file", paramLabel = "FILE",
+    @Option(names = "--token-file", paramLabel = "FILE", converter = Converters.PathConverter.class,
             description = "Read the token from this file instead of stdin.")
     Path tokenFile;
 
@@ -74,12 +75,12 @@ final class TokenVerifyCommand extends BaseCommand {
                 return allValid ? ExitCode.OK : ExitCode.DENIED;
             }
             TokenInput input = new TokenInput(in, () -> { });
-            Verification v = tokens.verify(input.single(tokenFile == null ? "standard input" : tokenFile.toString()),
+            Verification v = tokens.verify(input.single(tokenFile == null ? "standard input" : Converters.shown(tokenFile)),
                     address, needed);
             if (!output.isText()) {
                 output.value(Views.verification(v));
             } else if (v.valid()) {
-                output.out.println("valid " + v.token().id() + " " + v.token().name());
+                output.out.println("valid " + v.token().id() + " " + Text.escape(v.token().name()));
             } else {
                 err().println("denied: " + v.reason().label());
             }
@@ -93,7 +94,7 @@ final class TokenVerifyCommand extends BaseCommand {
         for (Verification v : answers) {
             allValid &= v.valid();
             if (output.isText()) {
-                output.out.println(v.valid() ? "valid " + v.token().id() + " " + v.token().name()
+                output.out.println(v.valid() ? "valid " + v.token().id() + " " + Text.escape(v.token().name())
                         : "denied: " + v.reason().label());
             } else {
                 output.line(Views.verification(v));
@@ -110,10 +111,11 @@ final class TokenVerifyCommand extends BaseCommand {
                 }
                 return Files.newInputStream(tokenFile);
             } catch (NoSuchFileException e) {
-                throw new Cli.UsageException("--token-file " + tokenFile + " does not exist (give the path of a file"
+                throw new Cli.UsageException("--token-file " + Converters.shown(tokenFile) + " does not exist (give the path of a file"
                         + " holding the token)");
             } catch (IOException e) {
-                throw new Cli.UsageException("--token-file " + tokenFile + " cannot be read: " + e.getMessage()
+                throw new Cli.UsageException("--token-file " + Converters.shown(tokenFile) + " cannot be read: "
+                        + Converters.shown(e.getMessage())
                         + " (give a readable file holding the token)");
             }
         }

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  */
 public record IpFilter(String name, String text, List<Rule> rules, Instant createdAt, Instant updatedAt) {
 
+    /** What the policy's settings read as "no filter"; no filter may have this name. */
+    public static final String NONE = "none";
+
     /** Longest rule text accepted, in characters. */
     public static final int MAX_TEXT = 1_000_000;
 
@@ -60,6 +63,10 @@ public record IpFilter(String name, String text, List<Rule> rules, Instant creat
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw TokenctlException.invalid("invalid filter name '" + Text.quoteSafe(name)
                     + "' (use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit)");
+        }
+        if (name.equalsIgnoreCase(NONE)) {
+            throw TokenctlException.invalid("the filter name '" + name + "' is reserved: '--enforce-ip-filter none'"
+                    + " means no filter (choose another name)");
         }
         return name;
     }

@@ -17,6 +17,23 @@ public final class Text {
         return quoteSafe(input, QUOTE_LIMIT);
     }
 
+    /**
+     * Text for a terminal or file, whole: control and format characters (escape sequences,
+     * carriage returns, bidi overrides) escaped as {@link #quoteSafe} does, never cut.
+     */
+    public static String escape(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '~' || (c < 0x20 || c >= 0x7f)) {
+                return quoteSafe(text, Integer.MAX_VALUE);  // the slow path, only for unusual text
+            }
+        }
+        return text;
+    }
+
     /** "1 token", "2 tokens": a count with its noun, which takes an "s" when it is not one. */
     public static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");

@@ -52,7 +52,9 @@ public final class TokenService {
      *
      * @throws TokenctlException INVALID, NOT_FOUND (filter), CONFLICT (name in use) or POLICY
      */
-    public Issued create(NewToken request) {
+    public Issued create(NewToken asked) {
+        NewToken request = new NewToken(normalized(asked.name()), asked.description(), asked.permissions(),
+                asked.expiry(), asked.ipFilter());
         checkName(request.name());
         if (request.description() != null) {
             Text.checkPrintable("description", request.description(), 0, MAX_TEXT);
@@ -97,7 +99,9 @@ public final class TokenService {
      */
     public Token resolve(String idOrName) {
         Optional<Token> found = TokenFormat.looksLikeId(idOrName) ? store.token(idOrName) : Optional.empty();
-        return found.or(() -> store.tokenByName(idOrName)).orElseThrow(() -> TokenctlException.notFound(
+        String name = normalized(idOrName);
+        return found.or(() -> store.tokenByName(name))
+                .or(() -> name.equals(idOrName) ? Optional.empty() : store.tokenByName(idOrName)).orElseThrow(() -> TokenctlException.notFound(
                 "no token with id or name '" + Text.quoteSafe(idOrName) + "' (run 'tokenctl token list --all')"));
     }
 
@@ -150,9 +154,7 @@ public final class TokenService {
             }
             Policy policy = store.policy();
             requireEnabled(policy);
-            Expiry expiry = lifetime != null ? new Expiry.In(lifetime)
-                    : old.expiresAt() == null ? new Expiry.Never()
-                    : new Expiry.In(Duration.between(old.createdAt(), old.expiresAt()));
+            Expiry expiry = lifetime != null ? new Expiry.In(lifetime) : inheritedLifetime(old, policy);
             Instant now = session.now();
             Instant expiresAt = expiresAt(expiry, policy, now);
             String newId = format.newId();
@@ -211,6 +213,20 @@ public final class TokenService {
     /** Audit events, oldest first; {@code since} and {@code tokenId} may be null. */
     public void audit(Duration since, String tokenId, Consumer<AuditEvent> sink) {
         store.forEachAudit(since == null ? null : session.now().minus(since), tokenId, sink);
+    }
+
+    /**
+     * The lifetime a rotation without one gives: the old token's, capped at the policy maximum
+     * (a token cut back by a lowered maximum counts its age in its lifetime, which would
+     * otherwise exceed the maximum on every rotation).
+     */
+    private static Expiry inheritedLifetime(Token old, Policy policy) {
+        if (old.expiresAt() == null) {
+            return policy.maxExpiry() == null ? new Expiry.Never() : new Expiry.In(policy.maxExpiry());
+        }
+        Duration lifetime = Duration.between(old.createdAt(), old.expiresAt());
+        return new Expiry.In(policy.maxExpiry() != null && lifetime.compareTo(policy.maxExpiry()) > 0
+                ? policy.maxExpiry() : lifetime);
     }
 
     private String insert(Token token) {
@@ -282,6 +298,15 @@ public final class TokenService {
             throw TokenctlException.invalid("name '" + Text.quoteSafe(name) + "' starts with '" + TokenFormat.ID_PREFIX
                     + "', which is reserved for token ids (choose another name)");
         }
+    }
+
+    /**
+     * A name in Unicode's composed form (NFC), as names are stored and compared: "café" typed
+     * with a combining accent is the same name as with a precomposed one. A stored name from
+     * before names were normalised is still found by its own spelling.
+     */
+    private static String normalized(String name) {
+        return java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC);
     }
 
     static TokenctlException nameInUse(String name) {

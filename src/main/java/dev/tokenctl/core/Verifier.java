@@ -79,7 +79,9 @@ public final class Verifier implements AutoCloseable {
         }
         Token token = credential.token();
         if (!TokenFormat.digestsMatch(credential.digest(), TokenFormat.digest(parsed.secret()))) {
-            return denied(Verification.Reason.UNKNOWN, token, "secret does not match");
+            // Audited, but answered as an unknown id: without the secret nothing about the token is told.
+            denied(Verification.Reason.UNKNOWN, token, "secret does not match");
+            return new Verification(Verification.Reason.UNKNOWN, null);
         }
         Instant now = session.now();
         Verification.Reason reason = check(token, now);
@@ -130,8 +132,11 @@ public final class Verifier implements AutoCloseable {
             default:
                 break;
         }
-        String filterName = policy.enforcedIpFilter() != null ? policy.enforcedIpFilter() : token.ipFilter();
-        if (filterName != null) {
+        // The enforced filter adds a restriction to the token's own, never replaces it: both must allow.
+        for (String filterName : new String[] {policy.enforcedIpFilter(), token.ipFilter()}) {
+            if (filterName == null) {
+                continue;
+            }
             if (address == null) {
                 return Verification.Reason.IP_REQUIRED;
             }

@@ -30,6 +30,8 @@ final class CliRunner {
     final String location;
     final MutableClock clock = new MutableClock(START);
     final Map<String, String> env = new HashMap<>();
+    /** Whether the run's standard input and output are a terminal. */
+    boolean terminal;
 
     CliRunner(Path dir) {
         this(dir, Engine.SQLITE);
@@ -84,7 +86,7 @@ final class CliRunner {
 
     private Context context(String stdin) {
         return new Context(Map.copyOf(env), clock, ZoneOffset.UTC,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false, "tester");
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal, "tester");
     }
 
     Result runWithInput(String stdin, String... args) {

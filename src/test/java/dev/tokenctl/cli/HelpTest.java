@@ -123,6 +123,9 @@ class HelpTest {
         String wide = cli.run("token", "list").out();
         assertThat(wide).doesNotContain("\u001b[", "…");
         cli.env.put("COLUMNS", "80");
+        assertThat(cli.run("token", "list").out()).as("a pipe is never cut, whatever COLUMNS says").isEqualTo(wide);
+        cli.terminal = true;
+        cli.env.put("NO_COLOR", "1");
         List<String> narrow = cli.run("token", "list").out().lines().toList();
         assertThat(narrow).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
         assertThat(narrow.get(0)).matches("ID +NAME +PERMISSIONS +STATUS +EXPIRES( +IP FILTER)?");

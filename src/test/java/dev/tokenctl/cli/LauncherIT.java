@@ -129,6 +129,39 @@ class LauncherIT {
     }
 
     @Test
+    void aFailedWriteToStdoutIsAnErrorAndAReaderThatLeftEndsTheCommandQuietly() throws Exception {
+        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
+        String token = run(LAUNCHER, dir, env, "", "token", "create", "--name", "w", "--permission", "ReadHealthCheck",
+                "--no-expiry").out().strip();
+        for (String command : List.of("token list", "policy show", "audit list", "token show w -o json",
+                "token verify", "token verify --batch", "permissions list", "--help")) {
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", "printf '%s\\n' \"$T\" | \"$L\" " + command + " >/dev/full");
+            builder.environment().putAll(env);
+            builder.environment().put("T", token);
+            builder.environment().put("L", LAUNCHER.toString());
+            Process process = builder.start();
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(command + ": " + err).isEqualTo(74);
+            if (!command.equals("--help")) {
+                assertThat(err).as(command).startsWith("tokenctl: error: cannot write to standard output: ")
+                        .hasLineCount(1);
+            }
+        }
+        // A reader that has what it wants and leaves: the batch stops at once, quietly, with exit 0.
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+                "yes \"$T\" | \"$L\" token verify --batch 2>err.txt | head -1; echo \"tokenctl ${PIPESTATUS[1]}\"")
+                .directory(dir.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("T", token);
+        builder.environment().put("L", LAUNCHER.toString());
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("verify --batch stops when its reader has gone").isTrue();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).startsWith("valid tctl_").endsWith("\ntokenctl 0\n");
+        assertThat(Files.readString(dir.resolve("err.txt"))).isEmpty();
+    }
+
+    @Test
     void argumentsWithSpacesAndQuotesPassThroughUnchanged() throws Exception {
         Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString());
         String name = "it's a \"quoted\" $name *";
