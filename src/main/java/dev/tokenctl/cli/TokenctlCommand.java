@@ -127,15 +127,44 @@ public final class TokenctlCommand {
         }
     }
 
+    /**
+     * Warns, one line each on stderr, when users other than the owner may do anything with the
+     * store's file, and when they may write to its directory: there they can replace the store,
+     * or, sticky or not, create its -wal and -shm files, which SQLite removes and makes again.
+     */
     private void warnIfExposed(Path path) {
+        String store = dev.tokenctl.core.Text.quoteSafe(path.toString(), 400);
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
-            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                err.println("tokenctl: warning: store " + path + " is readable by other users (mode "
-                        + PosixFilePermissions.toString(permissions) + "; run 'chmod 600 " + path + "')");
+            boolean read = permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ);
+            boolean write = permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+            if (permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+                String what = read && write ? "readable and writable by" : read ? "readable by" : write ? "writable by"
+                        : "open to";
+                err.println("tokenctl: warning: store " + store + " is " + what + " other users (mode "
+                        + PosixFilePermissions.toString(permissions) + "; run 'chmod 600 " + store + "')");
+            }
+            Path dir = path.toAbsolutePath().getParent();
+            Set<PosixFilePermission> dirPermissions = dir == null ? Set.of() : Files.getPosixFilePermissions(dir);
+            if (dirPermissions.contains(PosixFilePermission.GROUP_WRITE) || dirPermissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+                String shown = dev.tokenctl.core.Text.quoteSafe(dir.toString(), 400);
+                // A sticky directory is one shared on purpose, such as /tmp: not one to chmod.
+                String fix = sticky(dir) ? ", sticky; move the store to a directory of your own (mode 700) and point"
+                        + " --db or TOKENCTL_DB at it)" : "; run 'chmod go-w " + shown + "')";
+                err.println("tokenctl: warning: directory " + shown + " of store " + store + " is writable by other users,"
+                        + " who can replace the store or plant its -wal and -shm files (mode "
+                        + PosixFilePermissions.toString(dirPermissions) + fix);
             }
         } catch (IOException | UnsupportedOperationException e) {
             // Not a POSIX file system: nothing to check.
+        }
+    }
+
+    private static boolean sticky(Path dir) {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;  // no "unix" view here: the advice for a directory that is not sticky
         }
     }
 

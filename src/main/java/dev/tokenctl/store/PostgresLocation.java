@@ -34,6 +34,12 @@ record PostgresLocation(List<String> hosts, String database, String user, String
             "sslmode", "sslmode", "sslrootcert", "sslrootcert", "sslcert", "sslcert", "sslkey", "sslkey",
             "connect_timeout", "connectTimeout", "application_name", "ApplicationName");
 
+    /** libpq's values of sslmode, every one of which the driver knows too. */
+    private static final List<String> SSLMODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    /** The longest connect_timeout in seconds: the driver counts it in milliseconds, in an int. */
+    private static final int MAX_CONNECT_TIMEOUT = Integer.MAX_VALUE / 1000;
+
     static boolean matches(String location) {
         return location.startsWith("postgresql://") || location.startsWith("postgres://")
                 || location.startsWith("jdbc:postgresql:");
@@ -47,43 +53,43 @@ record PostgresLocation(List<String> hosts, String database, String user, String
     /**
      * Reads {@code location}, taking what it leaves out from libpq's variables in {@code env}
      * (PGUSER, PGHOST, PGPORT, PGDATABASE); the password only from the URL, see {@link #withPassword}.
+     * Both forms are read here, alike, and not by the driver, which would take a password from
+     * its own look in ~/.pgpass, settings from a service file, and any parameter of its own.
      *
-     * @throws TokenctlException INVALID when the URL is malformed or names an unknown parameter
+     * @throws TokenctlException INVALID when the URL is malformed, names an unknown parameter or
+     *     gives one a value it cannot have
      */
     static PostgresLocation parse(String location, Map<String, String> env, String osUser) {
-        Properties driver = new Properties();
-        List<String> hosts = new ArrayList<>();
+        boolean jdbc = location.startsWith("jdbc:postgresql:");
+        String rest = jdbc ? location.substring("jdbc:postgresql:".length()) : location.substring(location.indexOf("://") + 3);
+        int question = rest.indexOf('?');
+        String query = question < 0 ? "" : rest.substring(question + 1);
+        rest = question < 0 ? rest : rest.substring(0, question);
+        String authority;
         String database;
-        String user;
-        String password;
-        if (location.startsWith("jdbc:postgresql:")) {
-            Properties parsed = org.postgresql.Driver.parseURL(location, null);
-            if (parsed == null) {
-                throw invalid(location, "it is not a JDBC URL the PostgreSQL driver reads");
+        String user = null;
+        String password = null;
+        if (jdbc && !rest.startsWith("//")) {
+            // jdbc:postgresql:dbname
+            if (rest.startsWith("/")) {
+                throw invalid(location, "it is not a JDBC URL the PostgreSQL driver reads (jdbc:postgresql://host:5432/dbname)");
             }
-            String[] names = parsed.getProperty("PGHOST", "localhost").split(",");
-            String[] ports = parsed.getProperty("PGPORT", "5432").split(",");
-            for (int i = 0; i < names.length; i++) {
-                hosts.add(hostPort(names[i], i < ports.length ? ports[i] : "5432"));
-            }
-            database = parsed.getProperty("PGDBNAME", "");
-            user = parsed.getProperty("user");
-            password = parsed.getProperty("password");
-            for (String key : List.of("PGHOST", "PGPORT", "PGDBNAME", "user", "password")) {
-                parsed.remove(key);
-            }
-            driver.putAll(parsed);
+            authority = "";
+            database = decode(location, rest);
         } else {
-            String rest = location.substring(location.indexOf("://") + 3);
-            int question = rest.indexOf('?');
-            String query = question < 0 ? "" : rest.substring(question + 1);
-            rest = question < 0 ? rest : rest.substring(0, question);
+            if (jdbc) {
+                rest = rest.substring(2);
+                if (rest.indexOf('/') < 0) {
+                    throw invalid(location, "it needs a '/' after the host and port (jdbc:postgresql://host:5432/dbname)");
+                }
+            }
             int slash = rest.indexOf('/');
             database = slash < 0 ? "" : decode(location, rest.substring(slash + 1));
-            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            authority = slash < 0 ? rest : rest.substring(0, slash);
             int at = authority.lastIndexOf('@');
-            user = null;
-            password = null;
+            if (at >= 0 && jdbc) {
+                throw invalid(location, "a JDBC URL names the user as a parameter (jdbc:postgresql://host:5432/dbname?user=NAME)");
+            }
             if (at >= 0) {
                 String info = authority.substring(0, at);
                 int colon = info.indexOf(':');
@@ -91,16 +97,18 @@ record PostgresLocation(List<String> hosts, String database, String user, String
                 password = colon < 0 ? null : decode(location, info.substring(colon + 1));
                 authority = authority.substring(at + 1);
             }
-            for (String host : authority.isEmpty() ? new String[] {""} : authority.split(",")) {
-                hosts.add(host(location, decode(location, host), env));
-            }
-            Map<String, String> params = query(location, query);
-            user = params.getOrDefault("user", user);
-            password = params.getOrDefault("password", password);
-            database = params.getOrDefault("dbname", database);
-            params.keySet().removeAll(Set.of("user", "password", "dbname"));
-            params.forEach((key, value) -> driver.setProperty(PARAMETERS.get(key), value));
         }
+        List<String> hosts = new ArrayList<>();
+        for (String host : authority.isEmpty() ? new String[] {""} : authority.split(",")) {
+            hosts.add(host(location, decode(location, host), env));
+        }
+        Map<String, String> params = query(location, query);
+        user = params.getOrDefault("user", user);
+        password = params.getOrDefault("password", password);
+        database = params.getOrDefault("dbname", database);
+        params.keySet().removeAll(Set.of("user", "password", "dbname"));
+        Properties driver = new Properties();
+        params.forEach((key, value) -> driver.setProperty(PARAMETERS.get(key), value));
         if (user == null || user.isEmpty()) {
             user = env.getOrDefault("PGUSER", osUser);
         }
@@ -212,9 +220,31 @@ record PostgresLocation(List<String> hosts, String database, String user, String
                 throw invalid(location, "parameter " + fragment(location, key) + "is not supported (use "
                         + String.join(", ", new java.util.TreeSet<>(PARAMETERS.keySet())) + ")");
             }
-            params.put(key, equals < 0 ? "" : decode(location, pair.substring(equals + 1)));
+            String value = equals < 0 ? "" : decode(location, pair.substring(equals + 1));
+            check(location, key, value);
+            params.put(key, value);
         }
         return params;
+    }
+
+    /** Refuses a value libpq would refuse, or that the driver would read otherwise than libpq does. */
+    private static void check(String location, String key, String value) {
+        String why = switch (key) {
+            case "sslmode" -> SSLMODES.contains(value) ? null
+                    : fragment(location, value) + "is not one of " + String.join(", ", SSLMODES);
+            case "connect_timeout" -> value.matches("[0-9]{1,10}") && Long.parseLong(value) <= MAX_CONNECT_TIMEOUT ? null
+                    : fragment(location, value) + "is not a whole number of seconds from 0 to " + MAX_CONNECT_TIMEOUT;
+            case "sslrootcert" -> value.isEmpty() ? "is empty (give the file of the authority's certificate)"
+                    // The driver would read a file of that name.
+                    : value.equals("system") ? "'system', libpq's word for the system's certificate authorities, is not"
+                    + " supported (give the file of the authority's certificate)"
+                    : null;
+            case "sslcert", "sslkey" -> value.isEmpty() ? "is empty (give the file, or leave the parameter out)" : null;
+            default -> null;
+        };
+        if (why != null) {
+            throw invalid(location, key + " " + why);
+        }
     }
 
     private static String decode(String location, String text) {

@@ -1,6 +1,7 @@
 package dev.tokenctl.store;
 
 import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenQuery;
 import dev.tokenctl.core.TokenctlException;
@@ -37,8 +38,9 @@ public final class PostgresStore extends JdbcStore {
     private final PostgresLocation where;
     private final Duration lockTimeout;
 
+    /** JdbcStore's location is the URL as messages show it: escaped, and any token in it hidden. */
     private PostgresStore(Connection connection, PostgresLocation where, Duration lockTimeout) {
-        super(connection, where.toString());
+        super(connection, shown(where.toString()));
         this.where = where;
         this.lockTimeout = lockTimeout;
     }
@@ -80,7 +82,20 @@ public final class PostgresStore extends JdbcStore {
         // where a snapshot taken at the lock's statement would not.
         properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()))
                 + " -c default_transaction_isolation=read\\ committed");
+        if (where.password() == null) {
+            // Else the driver looks for one itself: in the JVM's user.home rather than HOME, and in
+            // a password file that others may read, which libpq, and so tokenctl, ignores.
+            properties.setProperty("authenticationPluginClassName", NoPassword.class.getName());
+        }
         return new org.postgresql.Driver().connect(where.jdbcUrl(), properties);
+    }
+
+    /** What the driver asks for a password when tokenctl found none: none. */
+    public static final class NoPassword implements org.postgresql.plugin.AuthenticationPlugin {
+        @Override
+        public char[] getPassword(org.postgresql.plugin.AuthenticationRequestType type) {
+            return null;
+        }
     }
 
     /**
@@ -161,6 +176,12 @@ public final class PostgresStore extends JdbcStore {
     @Override
     String engine() {
         return "postgresql";
+    }
+
+    @Override
+    public Description describe() {
+        Description description = super.describe();
+        return new Description(description.engine(), where.toString(), description.schemaVersion());
     }
 
     /** One round trip when the store exists; a new one has no version table yet. */
@@ -257,14 +278,19 @@ public final class PostgresStore extends JdbcStore {
         return failure(e, where, lockTimeout);
     }
 
-    /** Turns a driver error into one line naming what to check; a duplicate name is a conflict. */
+    /**
+     * Turns a driver error into one line naming what to check; a duplicate name is a conflict.
+     * What comes from the URL, the environment or the server is shown escaped.
+     */
     static TokenctlException failure(SQLException e, PostgresLocation where, Duration lockTimeout) {
         String state = String.valueOf(e.getSQLState());
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
         String constraint = server == null ? null : server.getConstraint();
         String said = server == null ? String.valueOf(e.getMessage()) : server.getMessage();
-        String at = "PostgreSQL at " + where.server();
-        String store = "store " + where;
+        String at = "PostgreSQL at " + shown(where.server());
+        String store = "store " + shown(where.toString());
+        String user = shown(where.user());
+        String database = shown(where.database());
         Throwable cause = e.getCause();
         TokenctlException.Kind kind = TokenctlException.Kind.STORAGE;
         String message;
@@ -275,20 +301,20 @@ public final class PostgresStore extends JdbcStore {
             kind = TokenctlException.Kind.CONFLICT;
             message = "an IP filter of that name already exists (choose another name, or use 'tokenctl ipfilter update')";
         } else if (state.equals("28P01")) {
-            message = at + " refused the password of user '" + where.user() + "'"
-                    + (where.password() == null ? "" : ", from " + where.passwordSource())
+            message = at + " refused the password of user '" + user + "'"
+                    + (where.password() == null ? "" : ", from " + shown(where.passwordSource()))
                     + " (check it: tokenctl reads the URL, then PGPASSWORD, then ~/.pgpass)";
         } else if (state.equals("08004") && said.contains("password")) {
             String ignored = where.passwordSource() == null ? null
-                    : where.passwordSource().substring(PostgresLocation.IGNORED.length());
-            message = at + " wants a password for user '" + where.user() + "' and none was found"
+                    : shown(where.passwordSource().substring(PostgresLocation.IGNORED.length()));
+            message = at + " wants a password for user '" + user + "' and none was found"
                     + (ignored == null ? " (set PGPASSWORD, or add a line for this server to ~/.pgpass, mode 0600)"
                     : ": " + ignored + " is ignored, since others may read it (chmod 600 " + ignored + ")");
         } else if (state.equals("08004") && said.contains("SSL")) {
             message = at + " does not offer TLS, and the URL's sslmode requires it"
                     + " (enable ssl on the server, or change sslmode in the URL)";
         } else if (state.equals("28000")) {
-            message = at + " does not let user '" + where.user() + "' in: " + said
+            message = at + " does not let user '" + user + "' in: " + shown(said)
                     + " (check the server's pg_hba.conf, and sslmode in the URL)";
         } else if (cause instanceof SSLException
                 || server == null && (said.contains("SSL") || said.contains("could not be verified"))) {
@@ -298,14 +324,14 @@ public final class PostgresStore extends JdbcStore {
             } else if (said.contains("could not be verified")) {
                 why = "its certificate is not for the host in the URL";
             }
-            message = "TLS with " + at + " failed: " + why
+            message = "TLS with " + at + " failed: " + shown(why)
                     + " (check the server's certificate, sslrootcert=FILE in the URL or ~/.postgresql/root.crt,"
                     + " and sslmode)";
         } else if (state.equals("3D000")) {
-            message = "database '" + where.database() + "' does not exist on " + at + " (create it, for example with 'createdb -O "
-                    + where.user() + " " + where.database() + "', or correct the URL)";
+            message = "database '" + database + "' does not exist on " + at + " (create it, for example with 'createdb -O "
+                    + user + " " + database + "', or correct the URL)";
         } else if (state.equals("42501")) {
-            message = "user '" + where.user() + "' lacks a privilege on " + store + ": " + said
+            message = "user '" + user + "' lacks a privilege on " + store + ": " + shown(said)
                     + " (ask the database's owner to grant it; tokenctl keeps its tables in the schema 'tokenctl')";
         } else if (state.equals("55P03")) {
             message = store + " is locked by another process; gave up after " + lockTimeout.toMillis() / 1000.0
@@ -317,16 +343,22 @@ public final class PostgresStore extends JdbcStore {
         } else if (state.equals("53100")) {
             message = at + " has no disk space left (free some on the server)";
         } else if (cause instanceof UnknownHostException) {
-            message = "cannot find the host of " + store + ": unknown host " + cause.getMessage() + " (check the host in the URL)";
+            message = "cannot find the host of " + store + ": unknown host " + shown(cause.getMessage())
+                    + " (check the host in the URL)";
         } else if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
                 || cause instanceof SocketTimeoutException) {
-            message = "cannot reach " + at + ": " + cause.getMessage()
+            message = "cannot reach " + at + ": " + shown(cause.getMessage())
                     + " (check that the server is running and that the host and port in the URL are right)";
         } else if (state.startsWith("08") || state.equals("57P01")) {
-            message = "lost the connection to " + at + ": " + said + " (check the server and the network, then try again)";
+            message = "lost the connection to " + at + ": " + shown(said) + " (check the server and the network, then try again)";
         } else {
-            message = store + " failed: " + said + " (run with --verbose for details)";
+            message = store + " failed: " + shown(said) + " (run with --verbose for details)";
         }
         return new TokenctlException(kind, message, e);
+    }
+
+    /** Text from the URL, the environment, the driver or the server, for a message. */
+    private static String shown(String text) {
+        return Text.quoteSafe(String.valueOf(text), 300);
     }
 }

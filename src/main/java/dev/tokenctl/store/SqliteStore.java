@@ -1,5 +1,6 @@
 package dev.tokenctl.store;
 
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -22,10 +23,16 @@ import org.sqlite.SQLiteException;
  * ({@code BEGIN IMMEDIATE}) so two writers never deadlock on a lock upgrade.
  */
 public final class SqliteStore extends JdbcStore {
+    /** Paths in messages are cut after this many characters. */
+    private static final int SHOWN = 400;
+
+    private final Path path;
     private final Duration busyTimeout;
 
-    private SqliteStore(Connection connection, String location, Duration busyTimeout) {
-        super(connection, location);
+    /** JdbcStore's location is the path as messages show it: escaped, and any token in it hidden. */
+    private SqliteStore(Connection connection, Path path, Duration busyTimeout) {
+        super(connection, shown(path.toString()));
+        this.path = path;
         this.busyTimeout = busyTimeout;
     }
 
@@ -33,16 +40,12 @@ public final class SqliteStore extends JdbcStore {
      * Opens the store at {@code path}, creating its directory (0700) and file (0600) when they do
      * not exist, and brings its schema up to date in one transaction.
      *
-     * @throws TokenctlException STORAGE when it cannot be opened, is not a store, or is newer
+     * @throws TokenctlException INVALID when the driver would not read {@code path} as a plain file
+     *     path; STORAGE when it cannot be opened, is not a store, or is newer
      */
     public static SqliteStore open(Path path, Duration busyTimeout) {
         String location = path.toString();
-        // The driver reads these as an in-memory database or as URL parameters, not as a file:
-        // changes would silently go nowhere.
-        if (location.isEmpty() || location.equals(":memory:") || location.startsWith("file:") || location.contains("?")) {
-            throw TokenctlException.invalid("store path '" + dev.tokenctl.core.Text.quoteSafe(location)
-                    + "' is not a file path SQLite can use (give the path of a file, without '?')");
-        }
+        checkPlainPath(location);
         create(path);
         SQLiteConfig config = new SQLiteConfig();
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -52,7 +55,7 @@ public final class SqliteStore extends JdbcStore {
         Connection connection = null;
         try {
             connection = config.createConnection("jdbc:sqlite:" + location);
-            SqliteStore store = new SqliteStore(connection, location, busyTimeout);
+            SqliteStore store = new SqliteStore(connection, path, busyTimeout);
             // Set here rather than in the config so that the busy timeout already applies: many
             // processes may open a new store at once, and switching it to WAL takes a lock.
             if (!"wal".equals(store.first("PRAGMA journal_mode", rs -> rs.getString(1)).orElse(""))) {
@@ -62,11 +65,45 @@ public final class SqliteStore extends JdbcStore {
             return store;
         } catch (SQLException e) {
             closeQuietly(connection);
-            throw failure(e, location, busyTimeout);
+            throw failure(e, path, busyTimeout);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
         }
+    }
+
+    /**
+     * Refuses what sqlite-jdbc would not open as the file that {@code store info} shows: a name
+     * it reads as a database of its own (SQLite keeps names starting with ':' for that, such as
+     * ':memory:', and the driver reads ':resource:' as a class-path resource or any URL, which it
+     * opens or copies elsewhere), an SQLite URI ('file:'), parameters after '?', and trailing
+     * spaces or control characters, which the driver trims from its URL. A name holding
+     * 'mode=memory', which the driver hands to SQLite as it is, not made absolute, is still
+     * that file.
+     */
+    private static void checkPlainPath(String location) {
+        String why;
+        if (location.isEmpty()) {
+            why = "it is empty (give the path of a file)";
+        } else if (location.startsWith(":")) {
+            why = "SQLite reads a name that starts with ':' as a database of its own, and the driver ':resource:'"
+                    + " as a resource or URL (prefix the path with ./ or give an absolute path)";
+        } else if (location.startsWith("file:")) {
+            why = "SQLite reads a name that starts with 'file:' as a URI (prefix the path with ./ or give an absolute path)";
+        } else if (location.contains("?")) {
+            why = "the driver reads what follows '?' as parameters (give the path of a file without '?')";
+        } else if (location.charAt(location.length() - 1) <= ' ') {
+            why = "the driver drops a space or control character at the end of a path, and would open another file"
+                    + " (remove it)";
+        } else {
+            return;
+        }
+        throw TokenctlException.invalid("store path '" + shown(location) + "' is not a file path SQLite can use: " + why);
+    }
+
+    /** A path for a message: control characters escaped, a token pasted into it hidden, a long one cut. */
+    static String shown(String path) {
+        return Text.quoteSafe(path, SHOWN);
     }
 
     private static void create(Path path) {
@@ -75,6 +112,11 @@ public final class SqliteStore extends JdbcStore {
             if (dir != null && !Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+            if (Files.isSymbolicLink(path) && !Files.exists(path)) {
+                // SQLite would create the file the link points to, with its own default mode.
+                throw TokenctlException.invalid("store path '" + shown(path.toString()) + "' is a symbolic link to a file"
+                        + " that does not exist (remove the link, or point --db or TOKENCTL_DB at the file itself)");
             }
             if (!Files.exists(path)) {
                 try {
@@ -86,11 +128,12 @@ public final class SqliteStore extends JdbcStore {
                 }
             }
         } catch (AccessDeniedException e) {
-            throw new TokenctlException(TokenctlException.Kind.STORAGE, "cannot create the store at " + path
-                    + ": permission denied on " + e.getFile() + " (choose a writable location with --db or TOKENCTL_DB)", e);
-        } catch (IOException e) {
-            throw new TokenctlException(TokenctlException.Kind.STORAGE, "cannot create the store at " + path + ": " + e
+            throw new TokenctlException(TokenctlException.Kind.STORAGE, "cannot create the store at " + shown(path.toString())
+                    + ": permission denied on " + shown(String.valueOf(e.getFile()))
                     + " (choose a writable location with --db or TOKENCTL_DB)", e);
+        } catch (IOException e) {
+            throw new TokenctlException(TokenctlException.Kind.STORAGE, "cannot create the store at " + shown(path.toString())
+                    + ": " + shown(e.toString()) + " (choose a writable location with --db or TOKENCTL_DB)", e);
         }
     }
 
@@ -130,7 +173,7 @@ public final class SqliteStore extends JdbcStore {
     @Override
     public Description describe() {
         Description description = super.describe();
-        return new Description(description.engine(), Path.of(location).toAbsolutePath().normalize().toString(),
+        return new Description(description.engine(), path.toAbsolutePath().normalize().toString(),
                 description.schemaVersion());
     }
 
@@ -156,16 +199,17 @@ public final class SqliteStore extends JdbcStore {
 
     @Override
     TokenctlException failure(SQLException e) {
-        return failure(e, location, busyTimeout);
+        return failure(e, path, busyTimeout);
     }
 
     /** Turns a driver error into one a person can act on; a duplicate name is a conflict. */
-    static TokenctlException failure(SQLException e, String location, Duration busyTimeout) {
+    static TokenctlException failure(SQLException e, Path path, Duration busyTimeout) {
         SQLiteErrorCode code = e instanceof SQLiteException sqlite ? sqlite.getResultCode() : null;
+        String location = shown(path.toString());
         String message;
         TokenctlException.Kind kind = TokenctlException.Kind.STORAGE;
         if (code == null) {
-            message = "store " + location + " failed: " + e.getMessage() + " (run with --verbose for details)";
+            message = "store " + location + " failed: " + shown(String.valueOf(e.getMessage())) + " (run with --verbose for details)";
         } else if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE && String.valueOf(e.getMessage()).contains("tokens.name")) {
             kind = TokenctlException.Kind.CONFLICT;
             message = "a token of that name already exists (choose another name, or revoke or rotate the existing one)";
@@ -180,7 +224,7 @@ public final class SqliteStore extends JdbcStore {
                         + " (point --db at the right file)";
                 case 11 -> "store " + location + " is corrupt (restore it from a backup)";
                 case 13 -> full(location);
-                case 8, 10, 14, 23 -> diagnose(location, code);
+                case 8, 10, 14, 23 -> diagnose(path, code);
                 default -> "store " + location + " failed: " + code.name() + " (run with --verbose for details)";
             };
         }
@@ -192,8 +236,9 @@ public final class SqliteStore extends JdbcStore {
     }
 
     /** SQLite says little about open and I/O failures; the file system says which one it was. */
-    private static String diagnose(String location, SQLiteErrorCode code) {
-        Path file = Path.of(location).toAbsolutePath();
+    private static String diagnose(Path path, SQLiteErrorCode code) {
+        String location = shown(path.toString());
+        Path file = path.toAbsolutePath();
         Path dir = file.getParent();
         try {
             if (Files.getFileStore(dir).getUsableSpace() < 64 * 1024) {
@@ -203,7 +248,7 @@ public final class SqliteStore extends JdbcStore {
             // Fall through to the other checks.
         }
         if (dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)) {
-            return "store " + location + " cannot be written: its directory " + dir
+            return "store " + location + " cannot be written: its directory " + shown(dir.toString())
                     + " is read-only (check its permissions, or use a store in a writable place)";
         }
         if (Files.exists(file) && !Files.isWritable(file)) {

@@ -79,20 +79,30 @@ public final class Stores {
         }
     }
 
-    /** The file of an SQLite location, or null for a server's URL. */
+    /**
+     * The file of an SQLite location, or null for a server's URL.
+     *
+     * @throws TokenctlException INVALID for a URL of another scheme (a JDBC URL of another driver
+     *     too, which would otherwise be a relative path named so) or a path no file can have
+     */
     public static Path sqlitePath(String location) {
         if (PostgresLocation.matches(location)) {
             return null;
         }
+        String path = location;
         if (location.startsWith("sqlite:")) {
-            String path = location.substring("sqlite:".length());
-            return Path.of(path.startsWith("//") ? path.substring(2) : path);
-        }
-        if (location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            path = location.substring("sqlite:".length());
+            path = path.startsWith("//") ? path.substring(2) : path;
+        } else if (location.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*|jdbc:[A-Za-z0-9+.-]+:.*")) {
             throw TokenctlException.invalid("store URL '" + Text.quoteSafe(PostgresLocation.masked(location), 200)
                     + "' has an unknown scheme (use a file path, sqlite:PATH or postgresql://user@host:5432/dbname)");
         }
-        return Path.of(location);
+        try {
+            return Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw TokenctlException.invalid("store path '" + SqliteStore.shown(path) + "' is not a file path SQLite can use: "
+                    + e.getReason() + " (give the path of a file)");
+        }
     }
 
     /**

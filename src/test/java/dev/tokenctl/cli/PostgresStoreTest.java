@@ -81,6 +81,43 @@ class PostgresStoreTest {
     }
 
     @Test
+    void aPasswordFileTokenctlIgnoresIsNotReadByTheDriverInstead() throws Exception {
+        cli.env.remove("PGPASSWORD");
+        Path pgpass = dir.resolve(".pgpass");
+        Files.writeString(pgpass, TestPostgres.hostPort() + ":*:tokenctl_admin:" + TestPostgres.PASSWORD.replace(":", "\\:") + "\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
+        // The driver looks for ~/.pgpass on its own, in the JVM's user.home: point it at this one.
+        String before = System.getProperty("org.postgresql.pgpassfile");
+        System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
+        try {
+            assertThat(storageError()).contains("none was found: " + pgpass + " is ignored, since others may read it");
+            cli.env.put("TOKENCTL_DB", "jdbc:postgresql://" + TestPostgres.hostPort() + "/" + cli.database() + "?user=tokenctl_admin");
+            assertThat(storageError()).contains("none was found: " + pgpass + " is ignored, since others may read it");
+        } finally {
+            if (before == null) {
+                System.clearProperty("org.postgresql.pgpassfile");
+            } else {
+                System.setProperty("org.postgresql.pgpassfile", before);
+            }
+        }
+    }
+
+    @Test
+    void aPasswordFileNamedInTheEnvironmentIsShownEscaped() throws Exception {
+        cli.env.remove("PGPASSWORD");
+        Path pgpass = dir.resolve("pass\u001b[2Jfile");
+        Files.writeString(pgpass, "*:*:*:*:wrong\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        cli.env.put("PGPASSFILE", pgpass.toString());
+        String shown = dir + "/pass\\u001b[2Jfile";
+        assertThat(storageError()).contains("refused the password of user 'tokenctl_admin', from " + shown + " (check it")
+                .doesNotContain("\u001b");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(storageError()).contains("none was found: " + shown + " is ignored, since others may read it (chmod 600 "
+                + shown + ")").doesNotContain("\u001b");
+    }
+
+    @Test
     void aMissingDatabaseSaysHowToCreateIt() {
         cli.env.put("TOKENCTL_DB", TestPostgres.url("tokenctl_admin", "no_such_db"));
         assertThat(storageError()).contains("database 'no_such_db' does not exist on PostgreSQL at " + TestPostgres.hostPort(),
@@ -152,6 +189,9 @@ class PostgresStoreTest {
                 + " by one in sslrootcert", "check the server's certificate, sslrootcert=FILE in the URL");
         cli.env.put("TOKENCTL_DB", base + "verify-full&sslrootcert=" + dir.resolve("missing.crt"));
         assertThat(storageError()).contains("TLS with PostgreSQL at " + server + " failed: ", "missing.crt");
+        cli.env.put("TOKENCTL_DB", base + "verify-full&sslrootcert=" + dir.resolve("missing%1B[2J.crt"));
+        assertThat(storageError()).contains("TLS with PostgreSQL at " + server + " failed: ", "missing\\u001b[2J.crt")
+                .doesNotContain("\u001b");
 
         cli.env.put("TOKENCTL_DB", base + "disable");
         assertThat(storageError()).contains("does not let user 'tokenctl_admin' in: ", "no encryption",

@@ -86,7 +86,7 @@ class StoreFaultsTest {
     void aReadOnlyDirectoryIsAStoreError() throws Exception {
         Path mount = Files.createDirectories(dir.resolve("ro"));
         if (ROOT) {
-            assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString()), "cannot mount here");
+            assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=1m,mode=700", "tmpfs", mount.toString()), "cannot mount here");
             cleanup.add(new String[] {"umount", mount.toString()});
         }
         cli.env.put("TOKENCTL_DB", mount.resolve("tokens.db").toString());
@@ -140,7 +140,7 @@ class StoreFaultsTest {
     void aFullDiskIsAStoreErrorAndLosesNothingAlreadyPrinted() throws Exception {
         assumeTrue(ROOT, "needs root to mount a small file system");
         Path mount = Files.createDirectories(dir.resolve("small"));
-        assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString()), "cannot mount here");
+        assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=1m,mode=700", "tmpfs", mount.toString()), "cannot mount here");
         cleanup.add(new String[] {"umount", mount.toString()});
         Path db = mount.resolve("tokens.db");
         cli.env.put("TOKENCTL_DB", db.toString());
@@ -187,5 +187,88 @@ class StoreFaultsTest {
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEqualTo("tokenctl: warning: store " + cli.db + " is readable by other users (mode rw-r--r--;"
                 + " run 'chmod 600 " + cli.db + "')\n");
+    }
+
+    @Test
+    void aStoreOthersCanWriteIsWarnedAboutAndStdoutStaysData() throws Exception {
+        cli.create("seed");
+        String json = cli.ok("token", "list", "-o", "json").out();
+        for (String mode : new String[] {"rw--w--w-", "rw-----w-", "rw--w----", "rw---x---"}) {
+            Files.setPosixFilePermissions(cli.db, PosixFilePermissions.fromString(mode));
+            CliRunner.Result r = cli.run("token", "list", "-o", "json");
+            assertThat(r.code()).as(r.toString()).isZero();
+            assertThat(r.out()).as(mode).isEqualTo(json);
+            assertThat(r.err()).as(mode).hasLineCount(1).startsWith("tokenctl: warning: store " + cli.db + " is ")
+                    .contains("other users (mode " + mode + "; run 'chmod 600 " + cli.db + "')");
+        }
+        Files.setPosixFilePermissions(cli.db, PosixFilePermissions.fromString("rw--w--w-"));
+        assertThat(cli.run("token", "list").err()).contains(" is writable by other users ");
+        Files.setPosixFilePermissions(cli.db, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThat(cli.run("token", "list").err()).contains(" is readable and writable by other users ");
+        Files.setPosixFilePermissions(cli.db, PosixFilePermissions.fromString("rw-------"));
+        assertThat(cli.ok("token", "list").err()).isEmpty();
+    }
+
+    @Test
+    void aStoreInADirectoryOthersCanWriteIsWarnedAboutStickyOrNot() throws Exception {
+        cli.create("seed");
+        Path store = cli.db.getParent();
+        for (String mode : new String[] {"rwxrwxrwx", "rwx-w----", "rwx----wx"}) {
+            Files.setPosixFilePermissions(store, PosixFilePermissions.fromString(mode));
+            CliRunner.Result r = cli.run("token", "list", "-o", "json");
+            assertThat(r.code()).as(r.toString()).isZero();
+            assertThat(r.out()).startsWith("[");
+            assertThat(r.err()).as(mode).isEqualTo("tokenctl: warning: directory " + store + " of store " + cli.db
+                    + " is writable by other users, who can replace the store or plant its -wal and -shm files (mode " + mode
+                    + "; run 'chmod go-w " + store + "')\n");
+        }
+        // As /tmp is: sticky, writable by all; others cannot replace the store there, but can plant its -wal file.
+        assertThat(sh("chmod", "1777", store.toString())).isTrue();
+        Files.setPosixFilePermissions(cli.db, PosixFilePermissions.fromString("rw-r--r--"));
+        CliRunner.Result both = cli.run("token", "list");
+        assertThat(both.code()).isZero();
+        assertThat(both.err().lines()).hasSize(2).containsExactly(
+                "tokenctl: warning: store " + cli.db + " is readable by other users (mode rw-r--r--; run 'chmod 600 " + cli.db + "')",
+                "tokenctl: warning: directory " + store + " of store " + cli.db + " is writable by other users, who can"
+                        + " replace the store or plant its -wal and -shm files (mode rwxrwxrwx, sticky; move the store to"
+                        + " a directory of your own (mode 700) and point --db or TOKENCTL_DB at it)");
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(cli.db, PosixFilePermissions.fromString("rw-------"));
+        assertThat(cli.ok("token", "list").err()).isEmpty();
+    }
+
+    @Test
+    void warningsShowTheStorePathEscapedAndNeverATokenPastedIntoIt() throws Exception {
+        String token = cli.create("seed");
+        Path odd = dir.resolve("a\u001b[31mb").resolve(token).resolve("tokens.db");
+        cli.env.put("TOKENCTL_DB", odd.toString());
+        cli.create("other");
+        Files.setPosixFilePermissions(odd, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setPosixFilePermissions(odd.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        CliRunner.Result r = cli.run("token", "list");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.err().lines()).as(r.toString()).hasSize(2)
+                .allMatch(line -> line.startsWith("tokenctl: warning: ") && line.contains(dir + "/a\\u001b[31mb/"));
+        assertThat(r.err()).doesNotContain("\u001b", token.substring(token.indexOf('~')));
+    }
+
+    @Test
+    void errorsShowTheStorePathEscapedAndNeverATokenPastedIntoIt() throws Exception {
+        String token = cli.create("seed");
+        Path odd = Files.createDirectories(dir.resolve("a\u001b[31mb").resolve(token)).resolve("tokens.db");
+        Files.writeString(odd, "this is not a database, just text that is long enough to have a header".repeat(20));
+        cli.env.put("TOKENCTL_DB", odd.toString());
+        CliRunner.Result notSqlite = cli.run("token", "list");
+        assertStoreError(notSqlite, "/a\\u001b[31mb/", "is not a tokenctl store");
+        assertThat(notSqlite.err()).doesNotContain("\u001b", token.substring(token.indexOf('~')));
+
+        Files.delete(odd);
+        cli.create("newer");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + odd); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 99");
+        }
+        CliRunner.Result newer = cli.run("token", "list");
+        assertStoreError(newer, "/a\\u001b[31mb/", "newer tokenctl");
+        assertThat(newer.err()).doesNotContain("\u001b", token.substring(token.indexOf('~')));
     }
 }

@@ -93,14 +93,91 @@ class StoreTest {
     }
 
     @Test
-    void pathsSqliteWouldNotTreatAsAFileAreRefused() {
-        for (String db : new String[] {"", ":memory:", "file:tokens.db", dir.resolve("t.db?mode=memory").toString()}) {
+    void pathsSqliteWouldNotTreatAsAFileAreRefused() throws Exception {
+        Path elsewhere = dir.resolve("elsewhere");
+        String[][] cases = {
+            // The driver's own names: a class-path resource or any URL, copied or opened where it is.
+            {":resource:file:" + elsewhere.resolve("res.db"), "prefix the path with ./ or give an absolute path"},
+            {"sqlite::resource:file:" + elsewhere.resolve("res.db"), "prefix the path with ./ or give an absolute path"},
+            {":resource:tokens.db", "prefix the path with ./ or give an absolute path"},
+            {":memory:", "prefix the path with ./ or give an absolute path"},
+            {"sqlite://:memory:", "prefix the path with ./ or give an absolute path"},
+            // SQLite keeps names that start with ':' for itself.
+            {":temp:", "prefix the path with ./ or give an absolute path"},
+            // An SQLite URI, which can name another file or a database in memory.
+            {"file:" + elsewhere.resolve("uri.db"), "prefix the path with ./ or give an absolute path"},
+            {"file:tokens.db", "prefix the path with ./ or give an absolute path"},
+            {"sqlite:file:tokens.db", "prefix the path with ./ or give an absolute path"},
+            // Parameters for the driver after '?'.
+            {dir.resolve("t.db?mode=memory").toString(), "without '?'"},
+            {dir.resolve("t.db?journal_mode=delete").toString(), "without '?'"},
+            // The driver trims its URL: a trailing space or control character names another file.
+            {dir.resolve("t.db ").toString(), "space or control character at the end of a path, and would open another file (remove it)"},
+            {dir.resolve("t.db\n").toString(), "space or control character at the end of a path, and would open another file (remove it)"},
+            {dir.resolve("t.db\t").toString(), "space or control character at the end of a path, and would open another file (remove it)"},
+            {"", "give the path of a file"},
+        };
+        for (String[] c : cases) {
             CliRunner.Result r = cli.run("token", "create", "--name", "a", "--permission", "ReadHealthCheck",
-                    "--no-expiry", "--db", db);
-            assertThat(r.code()).as(db).isEqualTo(2);
-            assertThat(r.err()).contains("is not a file path SQLite can use").hasLineCount(1);
+                    "--no-expiry", "--db", c[0]);
+            assertThat(r.code()).as(c[0] + "\n" + r).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).startsWith("tokenctl: error: store path '").contains("is not a file path SQLite can use")
+                    .contains(c[1]).hasLineCount(1);
             assertThat(r.out()).isEmpty();
         }
+        cli.env.put("TOKENCTL_DB", ":resource:file:" + elsewhere.resolve("res.db"));
+        assertThat(cli.run("store", "info").code()).isEqualTo(2);
+        assertThat(elsewhere).doesNotExist();
+        assertThat(Path.of(":resource:file:")).doesNotExist();
+        assertThat(Path.of(":memory:")).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("t.db", "uri.db");
+        }
+
+        // The same names as plain paths, as the message says, are files like any other.
+        Path plain = Files.createDirectories(dir.resolve(":resource:file:")).resolve("x.db");
+        cli.env.put("TOKENCTL_DB", plain.toString());
+        cli.create("one");
+        assertThat(cli.ok("store", "info").out()).contains("location:       " + plain);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aJdbcSqliteUrlOrAnUnusablePathIsRefusedNotTakenAsAFileNamedSo() {
+        for (String db : new String[] {"jdbc:sqlite:" + dir.resolve("a.db"), "jdbc:mysql://db.example.com/tokens",
+                "jdbc:sqlite::memory:"}) {
+            CliRunner.Result r = cli.run("--db", db, "token", "list");
+            assertThat(r.code()).as(db + "\n" + r).isEqualTo(2);
+            assertThat(r.err()).as(db).endsWith("' has an unknown scheme (use a file path, sqlite:PATH"
+                    + " or postgresql://user@host:5432/dbname)\n").hasLineCount(1);
+        }
+        assertThat(Path.of("jdbc:sqlite:")).doesNotExist();
+        assertThat(dir.resolve("a.db")).doesNotExist();
+
+        CliRunner.Result nul = cli.run("--db", dir + "/a\0b.db", "token", "list");
+        assertThat(nul.code()).as(nul.toString()).isEqualTo(2);
+        assertThat(nul.err()).startsWith("tokenctl: error: store path '").contains("a\\u0000b.db").hasLineCount(1);
+    }
+
+    @Test
+    void aStorePathThatIsADanglingSymbolicLinkIsRefused() throws Exception {
+        Path target = dir.resolve("elsewhere").resolve("planted.db");
+        Files.createDirectories(target.getParent());
+        Path link = Files.createDirectories(dir.resolve("store")).resolve("tokens.db");
+        Files.createSymbolicLink(link, target);
+        CliRunner.Result r = cli.run("token", "list");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tokenctl: error: store path '" + link + "' is a symbolic link to a file that does"
+                + " not exist (remove the link, or point --db or TOKENCTL_DB at the file itself)\n");
+        assertThat(target).doesNotExist();
+
+        // A link to a store that exists is that store.
+        Files.delete(link);
+        cli.env.put("TOKENCTL_DB", target.toString());
+        cli.create("one");
+        Files.createSymbolicLink(link, target);
+        cli.env.put("TOKENCTL_DB", link.toString());
+        assertThat(cli.ok("token", "list").out()).contains("one");
     }
 
     @Test
