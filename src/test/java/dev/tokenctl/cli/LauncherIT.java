@@ -29,10 +29,31 @@ class LauncherIT {
 
     static Run run(Path launcher, Path cwd, Map<String, String> env, String stdin, String... args)
             throws IOException, InterruptedException {
+        return run(launcher, cwd, false, env, stdin, args);
+    }
+
+    /**
+     * Runs with no environment but {@code env}, PATH and JAVA_HOME, as cron or {@code env -i}
+     * would: no locale, and no HOME unless given.
+     */
+    static Run runWithOnly(Path launcher, Path cwd, Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
+        return run(launcher, cwd, true, env, stdin, args);
+    }
+
+    private static Run run(Path launcher, Path cwd, boolean only, Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
+        if (only) {
+            builder.environment().clear();
+            builder.environment().put("PATH", System.getenv("PATH"));
+            if (System.getenv("JAVA_HOME") != null) {
+                builder.environment().put("JAVA_HOME", System.getenv("JAVA_HOME"));
+            }
+        }
         builder.environment().putAll(env);
         Path out = Files.createTempFile("out", ".txt");
         Path err = Files.createTempFile("err", ".txt");
@@ -58,6 +79,20 @@ class LauncherIT {
             }
         }
         return into.resolve("tokenctl");
+    }
+
+    /** An installed copy in {@code into}, bin/tokenctl and lib/*.jar as the distribution has them; returns the launcher. */
+    static Path installedCopy(Path into) throws IOException {
+        Files.createDirectories(into.resolve("bin"));
+        Files.createDirectories(into.resolve("lib"));
+        Files.copy(LAUNCHER, into.resolve("bin/tokenctl"));
+        Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), into.resolve("lib/tokenctl.jar"));
+        try (var jars = Files.list(LAUNCHER.resolveSibling("lib"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, into.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        return into.resolve("bin/tokenctl");
     }
 
     @Test
