@@ -242,4 +242,20 @@ class StartupIT {
         Files.setOwner(cache(), me);
         assertThat(usesTheArchive(launcher)).as("both mine again").isTrue();
     }
+
+    /** The archive's name must not depend on how the time or the jars' dates are shown. */
+    @Test
+    void oneArchiveServesEveryTimeZoneAndLocale() throws Exception {
+        env.put("TZ", "UTC");
+        env.put("LANG", "C.UTF-8");
+        Path launcher = installedAndTrained();
+        List<String> archive = archives();
+        for (String[] zoneAndLocale : new String[][] {{"Asia/Tokyo", "C"}, {"America/New_York", "en_US.UTF-8"},
+            {"Europe/Paris", "fr_FR.UTF-8"}}) {
+            env.put("TZ", zoneAndLocale[0]);
+            env.put("LANG", zoneAndLocale[1]);
+            assertThat(usesTheArchive(launcher)).as(String.join(" ", zoneAndLocale)).isTrue();
+            assertThat(archives()).as(String.join(" ", zoneAndLocale)).isEqualTo(archive);
+        }
+    }
 }
