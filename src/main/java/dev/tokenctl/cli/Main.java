@@ -1,6 +1,9 @@
 package dev.tokenctl.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
 /** The entry point; the only place that calls {@link System#exit}. */
 public final class Main {
@@ -8,8 +11,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, false);
-        PrintWriter err = new PrintWriter(System.err, true);
+        args = Utf8Arguments.of(args);
+        // UTF-8 whatever the locale, like the arguments, the store and stdin: System.out would
+        // print '?' for every non-ASCII character in the C locale.
+        PrintWriter out = new PrintWriter(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int code = run(Context.system(), out, err, args);
         out.flush();
         System.exit(code);
