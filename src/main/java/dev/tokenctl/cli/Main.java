@@ -2,7 +2,6 @@ package dev.tokenctl.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -12,9 +11,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        args = Utf8Arguments.of(args);
+        // UTF-8 whatever the locale, like the arguments, the store and stdin: System.out would
+        // print '?' for every non-ASCII character in the C locale. Standard output reports a
+        // failed write, which PrintWriter and System.out would swallow.
         PrintWriter out = StandardOutput.writer();
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
-                StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int code = run(Context.system(), out, err, args);
         try {
             out.flush();

@@ -184,11 +184,20 @@ public final class TokenctlCommand {
         return new IpFilterService(session());
     }
 
-    /** ${XDG_CACHE_HOME:-~/.cache}/tokenctl: files that can be rebuilt at any time. */
+    /**
+     * ${XDG_CACHE_HOME:-$HOME/.cache}/tokenctl, for files that can be rebuilt at any time; null,
+     * for no cache, when neither names an absolute directory. As in the launcher, never a shared
+     * directory such as /tmp: another user could put there what this process would run.
+     */
     Path cacheDirectory() {
+        // The XDG base directory specification says to ignore a relative path.
         String cache = context.env().get("XDG_CACHE_HOME");
-        if (cache == null || cache.isEmpty()) {
-            cache = home() + "/.cache";
+        if (cache == null || !cache.startsWith("/")) {
+            String home = context.env().get("HOME");
+            if (home == null || !home.startsWith("/")) {
+                return null;
+            }
+            cache = home + "/.cache";
         }
         return Path.of(cache, "tokenctl");
     }

@@ -1,61 +1,106 @@
 package dev.tokenctl.store;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.zip.CRC32;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.jar.JarEntry;
 
 /**
  * sqlite-jdbc's native library, extracted once into a per-user cache instead of into /tmp on
- * every start. Every start checks the cached copy against the CRC32 the jar records for it and
- * extracts again when it is missing or differs. Left alone, sqlite-jdbc extracts on each start
- * and deletes other processes' copies, which races between parallel invocations (and prints a
- * stack trace when it loses). When the cache cannot be used, sqlite-jdbc falls back to its own way.
+ * every start. Left alone, sqlite-jdbc extracts on each start and deletes other processes'
+ * copies, which races between parallel invocations (and prints a stack trace when it loses).
+ *
+ * <p>The library is code this process runs, so the cached copy is used only when no other user
+ * can have put it there or changed it: the cache directory, every directory below it on the way
+ * to the library, and the library itself must belong to this user and be writable by no one
+ * else. A library that fails this, or whose size is not that of the jar's, is extracted again
+ * (and compared byte for byte with the jar's before it is put in place); a directory that fails
+ * it is left alone, and sqlite-jdbc falls back to its own way, as it does when there is no cache.
  */
 public final class NativeLibrary {
+    private static final FileAttribute<?> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    /** Group- and other-write bits of st_mode. */
+    private static final int WRITABLE_BY_OTHERS = 0022;
+    private static final int TYPE_MASK = 0170000;
+    private static final int DIRECTORY = 0040000;
+    private static final int REGULAR_FILE = 0100000;
+
     private static boolean prepared;
 
     private NativeLibrary() {
     }
 
-    /** Points sqlite-jdbc at the cached library under {@code cacheRoot}; call before the first connection. */
+    /**
+     * Points sqlite-jdbc at the cached library under {@code cacheRoot}; call before the first
+     * connection. A null {@code cacheRoot}, for a user with no cache directory, changes nothing.
+     */
     public static synchronized void prepare(Path cacheRoot) {
-        if (prepared || System.getProperty("org.sqlite.lib.path") != null) {
+        if (prepared || cacheRoot == null || System.getProperty("org.sqlite.lib.path") != null) {
             return;
         }
         prepared = true;
+        Path library = cachedLibrary(cacheRoot);
+        if (library == null) {
+            return;
+        }
+        System.setProperty("org.sqlite.lib.path", library.getParent().toString());
+        System.setProperty("org.sqlite.lib.name", library.getFileName().toString());
+        // sqlite-jdbc sweeps its temp directory for stale copies on load; keep it out of /tmp.
+        System.setProperty("org.sqlite.tmpdir", library.getParent().toString());
+    }
+
+    /**
+     * The library sqlite-jdbc should load: the copy cached under {@code cacheRoot}, extracted
+     * from the jar first when it is missing or not the jar's; or null when sqlite-jdbc should
+     * find its own, because this platform's library is not known here or the cache cannot be
+     * trusted (a directory on the way belongs to someone else or others can write to it).
+     */
+    static Path cachedLibrary(Path cacheRoot) {
         try {
             String folder = folder();
             if (folder == null) {
-                return;
+                return null;
             }
             String name = System.mapLibraryName("sqlitejdbc");
             URL url = NativeLibrary.class.getResource("/org/sqlite/native/" + folder + "/" + name);
             if (url == null) {
-                return;
+                return null;
             }
             URLConnection connection = url.openConnection();
             if (!(connection instanceof JarURLConnection jar)) {
-                return;
+                return null;
             }
-            long expected = jar.getJarEntry().getCrc();
-            Path dir = cacheRoot.resolve("sqlite-native").resolve(Long.toHexString(expected)).resolve(folder);
+            JarEntry entry = jar.getJarEntry();
+            Path dir = cacheRoot.resolve("sqlite-native").resolve(Long.toHexString(entry.getCrc())).resolve(folder);
+            long uid = processUid();
+            if (!privateDirectories(cacheRoot, dir, uid)) {
+                return null;
+            }
             Path library = dir.resolve(name);
-            if (!Files.isRegularFile(library) || crc(library) != expected) {
-                extract(jar, dir, library, expected);
+            // No hash of the cached copy on every start: SHA-256 takes about 30 ms of CPU per
+            // start over 1 MB with the client compiler, and it would guard against no one (only
+            // this user and root can write here, and the copy was compared byte for byte with
+            // the jar's when it was made). The size catches a copy cut short.
+            if (!isPrivate(library, REGULAR_FILE, uid) || Files.size(library) != entry.getSize()) {
+                extract(jar, dir, library);
             }
-            System.setProperty("org.sqlite.lib.path", dir.toString());
-            System.setProperty("org.sqlite.lib.name", name);
-            // sqlite-jdbc sweeps its temp directory for stale copies on load; keep it out of /tmp.
-            System.setProperty("org.sqlite.tmpdir", dir.toString());
+            return library;
         } catch (IOException | RuntimeException e) {
             // An unwritable or odd cache: sqlite-jdbc extracts to its temp directory as usual.
+            return null;
         }
     }
 
@@ -97,14 +142,74 @@ public final class NativeLibrary {
         thread.start();
     }
 
-    private static void extract(JarURLConnection jar, Path dir, Path library, long expected) throws IOException {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    /**
+     * Makes each directory from {@code root} down to {@code dir} that is missing, private to
+     * this user whatever the umask, and tells whether all of them are this user's and writable
+     * by no one else. Missing parents of {@code root} are made private too; the ones that exist
+     * are the user's business, as for every other file in their home.
+     */
+    private static boolean privateDirectories(Path root, Path dir, long uid) throws IOException {
+        if (!Files.exists(root)) {
+            Files.createDirectories(root, PRIVATE_DIRECTORY);
+        }
+        Path path = root;
+        for (Path part : root.relativize(dir)) {
+            if (!isPrivate(path, DIRECTORY, uid)) {
+                return false;
+            }
+            path = path.resolve(part);
+            if (!Files.exists(path)) {
+                try {
+                    Files.createDirectory(path, PRIVATE_DIRECTORY);
+                } catch (FileAlreadyExistsException e) {
+                    // Made by a parallel start meanwhile: checked like any other.
+                }
+            }
+        }
+        return isPrivate(path, DIRECTORY, uid);
+    }
+
+    /** Whether {@code path} is of the given type, belongs to {@code uid}, and no one else may write to it. */
+    static boolean isPrivate(Path path, int type, long uid) throws IOException {
+        Map<String, Object> attributes;
+        try {
+            attributes = Files.readAttributes(path, "unix:uid,mode");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        int mode = (Integer) attributes.get("mode");
+        return (mode & TYPE_MASK) == type && ((Integer) attributes.get("uid")) == uid && (mode & WRITABLE_BY_OTHERS) == 0;
+    }
+
+    /**
+     * The effective user id of this process, which owns the files it creates: from the kernel's
+     * status of the process, which is quicker to read than a file is to create on every start.
+     */
+    static long processUid() throws IOException {
+        String status;
+        // Not Files.readString, which takes a few milliseconds more on the first read here.
+        try (InputStream in = new FileInputStream("/proc/self/status")) {
+            status = new String(in.readNBytes(16384), StandardCharsets.ISO_8859_1);
+        }
+        int at = status.indexOf("\nUid:");
+        if (at < 0) {
+            throw new IOException("no Uid line in /proc/self/status");
+        }
+        // "Uid:" is followed by the real, effective, saved and file-system user ids, tab-separated.
+        String[] ids = status.substring(at + 5, status.indexOf('\n', at + 1)).strip().split("\t");
+        return Long.parseLong(ids[1].strip());
+    }
+
+    private static void extract(JarURLConnection jar, Path dir, Path library) throws IOException {
+        byte[] shipped;
+        try (InputStream in = jar.getInputStream()) {
+            shipped = in.readAllBytes();
+        }
+        // Made 0600 by createTempFile, in a directory only this user can write to.
         Path temp = Files.createTempFile(dir, "extract", ".tmp");
         try {
-            try (InputStream in = jar.getInputStream()) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-            }
-            if (crc(temp) != expected) {
+            Files.write(temp, shipped);
+            if (!Arrays.equals(Files.readAllBytes(temp), shipped)) {
                 throw new IOException("extracted native library does not match the jar");
             }
             // Atomic, so a parallel start sees either no library or a whole one.
@@ -112,11 +217,5 @@ public final class NativeLibrary {
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    static long crc(Path file) throws IOException {
-        CRC32 crc = new CRC32();
-        crc.update(Files.readAllBytes(file));
-        return crc.getValue();
     }
 }

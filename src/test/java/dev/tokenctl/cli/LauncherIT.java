@@ -7,15 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Drives the built launcher, target/tokenctl, as a user's shell would. */
 class LauncherIT {
     static final Path LAUNCHER = Path.of(System.getProperty("tokenctl.launcher", "target/tokenctl")).toAbsolutePath();
+
+    /** A name outside ASCII, in the composed form a keyboard gives. */
+    static final String NAME = "caf\u00e9-\u00fc";
 
     @TempDir
     Path dir;
@@ -29,10 +35,31 @@ class LauncherIT {
 
     static Run run(Path launcher, Path cwd, Map<String, String> env, String stdin, String... args)
             throws IOException, InterruptedException {
+        return run(launcher, cwd, false, env, stdin, args);
+    }
+
+    /**
+     * Runs with no environment but {@code env}, PATH and JAVA_HOME, as cron or {@code env -i}
+     * would: no locale, and no HOME unless given.
+     */
+    static Run runWithOnly(Path launcher, Path cwd, Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
+        return run(launcher, cwd, true, env, stdin, args);
+    }
+
+    private static Run run(Path launcher, Path cwd, boolean only, Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
+        if (only) {
+            builder.environment().clear();
+            builder.environment().put("PATH", System.getenv("PATH"));
+            if (System.getenv("JAVA_HOME") != null) {
+                builder.environment().put("JAVA_HOME", System.getenv("JAVA_HOME"));
+            }
+        }
         builder.environment().putAll(env);
         Path out = Files.createTempFile("out", ".txt");
         Path err = Files.createTempFile("err", ".txt");
@@ -58,6 +85,20 @@ class LauncherIT {
             }
         }
         return into.resolve("tokenctl");
+    }
+
+    /** An installed copy in {@code into}, bin/tokenctl and lib/*.jar as the distribution has them; returns the launcher. */
+    static Path installedCopy(Path into) throws IOException {
+        Files.createDirectories(into.resolve("bin"));
+        Files.createDirectories(into.resolve("lib"));
+        Files.copy(LAUNCHER, into.resolve("bin/tokenctl"));
+        Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), into.resolve("lib/tokenctl.jar"));
+        try (var jars = Files.list(LAUNCHER.resolveSibling("lib"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, into.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        return into.resolve("bin/tokenctl");
     }
 
     @Test
@@ -169,5 +210,54 @@ class LauncherIT {
                 "--no-expiry", "-o", "json");
         assertThat(created.code()).as(created.toString()).isZero();
         assertThat(created.out()).contains("it's a \\\"quoted\\\" $name *");
+    }
+
+    /**
+     * Runs {@code script} in sh with {@code $n} set to NAME, and {@code $0}, {@code $1} to
+     * {@code words}. The name's bytes come from printf, not from this JVM, whose own arguments
+     * to processes are only as good as its locale.
+     */
+    private Run inShell(Map<String, String> env, String script, String... words) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-c", "n=$(printf 'caf\\303\\251-\\303\\274') && " + script));
+        args.addAll(List.of(words));
+        return runWithOnly(Path.of("/bin/sh"), dir, env, "", args.toArray(String[]::new));
+    }
+
+    @ParameterizedTest(name = "LANG={0}")
+    @ValueSource(strings = {"C", "unset"})
+    void nonAsciiNamesAndPathsWorkWithoutAUtf8Locale(String lang) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(),
+                "HOME", dir.toString()));
+        if (!lang.equals("unset")) {
+            env.put("LANG", lang);
+        }
+        String launcher = LAUNCHER.toString();
+        Run created = inShell(env, "exec \"$0\" token create --name \"$n\" --permission ReadHealthCheck --no-expiry"
+                + " --secret-out \"secret-$n.txt\"", launcher);
+        assertThat(created.code()).as(created.toString()).isZero();
+        assertThat(inShell(env, "cat \"secret-$n.txt\"").out()).startsWith("tctl_");
+
+        Run shown = inShell(env, "exec \"$0\" token show \"$n\"", launcher);
+        assertThat(shown.code()).as(shown.toString()).isZero();
+        assertThat(shown.out()).as("read as UTF-8").contains(NAME);
+        Run listed = inShell(env, "exec \"$0\" token list -o json", launcher);
+        assertThat(listed.code()).as(listed.toString()).isZero();
+        assertThat(listed.out()).contains("\"name\" : \"" + NAME + "\"");
+    }
+
+    /** Without the launcher, Java takes the arguments in the C locale's ASCII; tokenctl reads them again as UTF-8. */
+    @Test
+    void thePlainJarTakesAndPrintsUtf8InTheCLocale() throws Exception {
+        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString(),
+                "LANG", "C");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = LAUNCHER.resolveSibling("tokenctl.jar").toString();
+        Run created = inShell(env, "exec \"$0\" -jar \"$1\" token create --name \"$n\" --permission ReadHealthCheck"
+                + " --no-expiry -o json", java, jar);
+        assertThat(created.code()).as(created.toString()).isZero();
+        assertThat(created.out()).contains("\"name\" : \"" + NAME + "\"");
+        Run shown = inShell(env, "exec \"$0\" -jar \"$1\" token show \"$n\"", java, jar);
+        assertThat(shown.code()).as(shown.toString()).isZero();
+        assertThat(shown.out()).contains(NAME);
     }
 }

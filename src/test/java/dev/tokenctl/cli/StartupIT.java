@@ -1,9 +1,14 @@
 package dev.tokenctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The launcher's start-up aids (not timed): it uses the class-data-sharing archive and the
@@ -103,5 +110,152 @@ class StartupIT {
                 "-jar", TARGET.resolve("tokenctl.jar").toString(), "token", "list");
         assertThat(version.code()).as(version.toString()).isZero();
         assertThat(version.out()).startsWith("ID ");
+    }
+
+    /**
+     * An installed copy run once, under umask 000, and its start-up archive, which that first run
+     * makes in the background in the cache of {@link #env}; returns the launcher.
+     */
+    private Path installedAndTrained() throws Exception {
+        Path launcher = LauncherIT.installedCopy(dir.resolve("installed"));
+        LauncherIT.Run first = LauncherIT.run(Path.of("/bin/sh"), dir, env, "", "-c",
+                "umask 000 && exec \"$0\" token list", launcher.toString());
+        assertThat(first.code()).as(first.toString()).isZero();
+        waitForTheArchive();
+        return launcher;
+    }
+
+    /** Waits until the archive being made is there and its maker gone, so it does not write as the directory is removed. */
+    private void waitForTheArchive() throws Exception {
+        for (int i = 0; i < 240 && !(archives().size() == 1 && archives().get(0).endsWith(".jsa")); i++) {
+            Thread.sleep(500);
+        }
+        assertThat(archives()).hasSize(1).allMatch(name -> name.endsWith(".jsa"));
+    }
+
+    private Path cache() {
+        return dir.resolve("cache/tokenctl");
+    }
+
+    /** The start-up archive's files in the cache: archives, and the lock of one being made. */
+    private List<String> archives() throws IOException {
+        try (Stream<Path> files = Files.list(cache())) {
+            return files.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("cds-")).sorted().toList();
+        }
+    }
+
+    /** Whether a run of {@code launcher} took tokenctl's classes from the start-up archive. */
+    private boolean usesTheArchive(Path launcher) throws Exception {
+        Path log = Files.createTempFile(dir, "classes", ".log");
+        Map<String, String> logged = new HashMap<>(env);
+        logged.put("TOKENCTL_JAVA_OPTS", "-Xlog:class+load:file=" + log);
+        LauncherIT.Run list = LauncherIT.run(launcher, dir, logged, "", "token", "list");
+        assertThat(list.code()).as(list.toString()).isZero();
+        assertThat(list.err()).isEmpty();
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).as("classes logged").anyMatch(l -> l.contains("dev.tokenctl.cli.Main source: "));
+        return lines.stream().anyMatch(l -> l.contains("dev.tokenctl.cli.Main source: shared objects file"));
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(Path::toString).sorted().toList();
+        }
+    }
+
+    /** The archive is code the JVM runs: never kept in /tmp, which is everyone's, when there is no HOME. */
+    @ParameterizedTest(name = "HOME {0}")
+    @ValueSource(strings = {"unset", "empty"})
+    void withoutHomeAnInstalledCopyKeepsNoCacheAndStillWorks(String home) throws Exception {
+        Path launcher = LauncherIT.installedCopy(dir.resolve("installed"));
+        Path userHome = dir.resolve("user.home");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Map<String, String> bare = new HashMap<>(Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(),
+                "TOKENCTL_JAVA_OPTS", "-Duser.home=" + userHome + " -Djava.io.tmpdir=" + tmp));
+        if (home.equals("empty")) {
+            bare.put("HOME", "");
+        }
+        Path shared = Path.of("/tmp/.cache/tokenctl");
+        List<String> before = listing(shared);
+        LauncherIT.Run created = LauncherIT.runWithOnly(launcher, dir, bare, "", "token", "create", "--name", "h",
+                "--permission", "ReadHealthCheck", "--no-expiry");
+        assertThat(created.code()).as(created.toString()).isZero();
+        Path log = dir.resolve("classes.log");
+        bare.put("TOKENCTL_JAVA_OPTS", bare.get("TOKENCTL_JAVA_OPTS") + " -Xlog:class+load:file=" + log);
+        LauncherIT.Run listed = LauncherIT.runWithOnly(launcher, dir, bare, "", "token", "list");
+        assertThat(listed.code()).as(listed.toString()).isZero();
+        assertThat(listed.out()).contains(" h ");
+        assertThat(Files.readAllLines(log)).as("no archive used").anyMatch(l -> l.contains("dev.tokenctl.cli.Main source: "))
+                .noneMatch(l -> l.contains("dev.tokenctl.cli.Main source: shared objects file"));
+        assertThat(listing(shared)).as("nothing made in " + shared).isEqualTo(before);
+        assertThat(userHome).as("nor a cache in Java's user.home").doesNotExist();
+    }
+
+    @Test
+    void anArchiveOrCacheOthersMayWriteIsNeitherUsedNorTrainedInto() throws Exception {
+        Path launcher = installedAndTrained();
+        assertThat(mode(cache())).as("whatever the umask").isEqualTo("rwx------");
+        assertThat(mode(cache().getParent())).as("made on the way").isEqualTo("rwx------");
+        Path archive = cache().resolve(archives().get(0));
+        FileTime made = Files.getLastModifiedTime(archive);
+        assertThat(usesTheArchive(launcher)).as("the archive as made").isTrue();
+
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThat(usesTheArchive(launcher)).as("an archive anyone may write").isFalse();
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(cache(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(usesTheArchive(launcher)).as("in a directory anyone may write").isFalse();
+        assertThat(archives()).containsExactly(archive.getFileName().toString());
+        assertThat(Files.getLastModifiedTime(archive)).as("not made again").isEqualTo(made);
+
+        Files.delete(archive);
+        assertThat(usesTheArchive(launcher)).isFalse();
+        assertThat(archives()).as("no archive started in a directory anyone may write").isEmpty();
+        Files.setPosixFilePermissions(cache(), PosixFilePermissions.fromString("rwx------"));
+        LauncherIT.Run listed = run(launcher, "token", "list");
+        assertThat(listed.code()).as(listed.toString()).isZero();
+        assertThat(archives()).as("started once private again").isNotEmpty();
+        waitForTheArchive();
+        assertThat(usesTheArchive(launcher)).isTrue();
+    }
+
+    @Test
+    void anArchiveOrCacheOfAnotherUserIsNotUsed() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        Path launcher = installedAndTrained();
+        Path archive = cache().resolve(archives().get(0));
+        UserPrincipal nobody = archive.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        UserPrincipal me = Files.getOwner(archive);
+
+        Files.setOwner(archive, nobody);
+        assertThat(usesTheArchive(launcher)).as("an archive of another user").isFalse();
+        Files.setOwner(archive, me);
+        Files.setOwner(cache(), nobody);
+        assertThat(usesTheArchive(launcher)).as("in a directory of another user").isFalse();
+        Files.setOwner(cache(), me);
+        assertThat(usesTheArchive(launcher)).as("both mine again").isTrue();
+    }
+
+    /** The archive's name must not depend on how the time or the jars' dates are shown. */
+    @Test
+    void oneArchiveServesEveryTimeZoneAndLocale() throws Exception {
+        env.put("TZ", "UTC");
+        env.put("LANG", "C.UTF-8");
+        Path launcher = installedAndTrained();
+        List<String> archive = archives();
+        for (String[] zoneAndLocale : new String[][] {{"Asia/Tokyo", "C"}, {"America/New_York", "en_US.UTF-8"},
+            {"Europe/Paris", "fr_FR.UTF-8"}}) {
+            env.put("TZ", zoneAndLocale[0]);
+            env.put("LANG", zoneAndLocale[1]);
+            assertThat(usesTheArchive(launcher)).as(String.join(" ", zoneAndLocale)).isTrue();
+            assertThat(archives()).as(String.join(" ", zoneAndLocale)).isEqualTo(archive);
+        }
     }
 }
