@@ -79,6 +79,14 @@ class NativeLibraryTest {
     }
 
     @Test
+    void aPrivateLibraryOfTheRightSizeWithOtherBytesIsReplaced() throws IOException {
+        Files.write(library, planted());
+        assertThat(mode(library)).isEqualTo("rw-------");
+        assertThat(NativeLibrary.cachedLibrary(root)).isEqualTo(library);
+        assertThat(Files.readAllBytes(library)).isEqualTo(shipped);
+    }
+
+    @Test
     void aLibraryOthersMayWriteIsReplaced() throws IOException {
         Files.write(library, planted());
         Files.setPosixFilePermissions(library, PosixFilePermissions.fromString("rw-rw-rw-"));
