@@ -23,7 +23,7 @@ final class AuditCommand {
 
         @Override
         ExitCode run() {
-            TokenService tokens = root().tokens();
+            TokenService tokens = app.tokens();
             String id = token == null || TokenFormat.looksLikeId(token) ? token : tokens.resolve(token).id();
             Output output = output();
             if (!output.isText()) {
@@ -33,7 +33,7 @@ final class AuditCommand {
                 return ExitCode.OK;
             }
             Table table = new Table("TIME", "USER", "ACTION", "TOKEN", "DETAILS");
-            Instant now = root().context.clock().instant();
+            Instant now = context.clock().instant();
             tokens.audit(since, id, e -> table.row(Times.local(e.at(), now, output.context.zone(), ""), e.actor(),
                     e.action(), e.tokenId() == null ? "-" : e.tokenId(), e.details()));
             table.print(output.out);

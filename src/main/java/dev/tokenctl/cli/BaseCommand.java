@@ -1,19 +1,23 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.app.Application;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every leaf command has: the root's options and services, and the output streams. */
+/**
+ * What every leaf command has: the application, the global options, the surroundings and the
+ * output streams. {@link Cli}'s factory gives each command the first three as it makes it.
+ */
 @picocli.CommandLine.Command
 abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    TokenctlCommand root() {
-        return (TokenctlCommand) spec.root().userObject();
-    }
+    Application app;
+    TokenctlCommand options;
+    Context context;
 
     PrintWriter out() {
         return spec.commandLine().getOut();
@@ -24,17 +28,18 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     Output output() {
-        return new Output(root().output, out(), root().context);
+        return new Output(options.output, out(), context);
     }
 
     @Override
     public final Integer call() throws Exception {
+        app.selectStore(options.db);
         try {
             ExitCode code = run();
             out().flush();
             return code.code();
         } finally {
-            root().close();
+            app.close();
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.app.Application;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -19,14 +18,14 @@ public final class Cli {
     }
 
     /** A command and the commands under it. */
-    private record Node(Class<?> type, Map<String, Node> children) {
+    public record Node(Class<?> type, Map<String, Node> children) {
         static Node leaf(Class<?> type) {
             return new Node(type, Map.of());
         }
     }
 
     /** The command tree, in the order help lists it. */
-    private static final Map<String, Node> TREE = ordered(
+    public static final Map<String, Node> TREE = ordered(
             "token", new Node(TokenCommand.class, ordered(
                     "create", Node.leaf(TokenCreateCommand.class),
                     "list", Node.leaf(TokenListCommand.class),
@@ -52,9 +51,6 @@ public final class Cli {
                     "copy", Node.leaf(StoreCommand.CopyCommand.class))),
             "completion", Node.leaf(CompletionCommand.class));
 
-    /** Global options that take a value, whose value is never a command name. */
-    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--db", "-o", "--output");
-
     private static Map<String, Node> ordered(Object... pairs) {
         Map<String, Node> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
@@ -65,83 +61,18 @@ public final class Cli {
 
     /** The whole command tree, for help, completion scripts and man pages. */
     public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = root(new TokenctlCommand(context), err);
+        CommandLine commandLine = root(context, application(context, err), err);
         addAll(commandLine, TREE);
         return configure(commandLine, out, err);
     }
 
-    /**
-     * The tree for running {@code args}: only the commands on the path the arguments name (and,
-     * where a level names none, all of that level's commands, for its help and suggestions).
-     * Building all of picocli's model of the tree costs more than running most commands.
-     */
-    public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err, String... args) {
-        List<String> path = path(args);
-        if (path.contains("completion")) {
-            return commandLine(context, out, err);
-        }
-        TokenctlCommand command = new TokenctlCommand(context);
-        command.warmUp(path, dbArgument(args));
-        CommandLine root = root(command, err);
-        CommandLine level = root;
-        Map<String, Node> children = TREE;
-        for (String name : path) {
-            Node node = children.get(name);
-            level.addSubcommand(name, node.type());
-            level = level.getSubcommands().get(name);
-            children = node.children();
-        }
-        addAll(level, children);
-        return configure(root, out, err);
+    /** The application of a run, whose warnings go to {@code err}. */
+    public static Application application(Context context, PrintWriter err) {
+        return new Application(context.environment(), warning -> err.println("tokenctl: warning: " + warning));
     }
 
-    /**
-     * The --db given before the command (tokenctl --db URL token ...), for the warm-up to
-     * connect to: there it cannot be another option's value. Null when there is none, and
-     * {@link #ELSEWHERE} when --db may come later, where only picocli can tell.
-     */
-    private static String dbArgument(String... args) {
-        String value = null;
-        int i = 0;
-        for (; i < args.length && args[i].startsWith("-"); i++) {
-            if (args[i].equals("--db") && i + 1 < args.length) {
-                value = args[++i];
-            } else if (args[i].startsWith("--db=")) {
-                value = args[i].substring("--db=".length());
-            } else if (VALUE_OPTIONS.contains(args[i])) {
-                i++;
-            }
-        }
-        for (; i < args.length; i++) {
-            if (args[i].equals("--db") || args[i].startsWith("--db=")) {
-                return ELSEWHERE;
-            }
-        }
-        return value;
-    }
-
-    /** See {@link #dbArgument}. */
-    static final String ELSEWHERE = "";
-
-    /** The command names at the start of {@code args}, skipping options, e.g. [token, verify]. */
-    private static List<String> path(String... args) {
-        List<String> path = new ArrayList<>();
-        Map<String, Node> children = TREE;
-        for (int i = 0; i < args.length && !children.isEmpty(); i++) {
-            String arg = args[i];
-            if (VALUE_OPTIONS.contains(arg)) {
-                i++;
-            } else if (!arg.startsWith("-") && children.containsKey(arg)) {
-                path.add(arg);
-                children = children.get(arg).children();
-            } else if (!arg.startsWith("-")) {
-                break;
-            }
-        }
-        return path;
-    }
-
-    private static void addAll(CommandLine parent, Map<String, Node> children) {
+    /** Adds {@code children}, and the commands under them, to {@code parent} where it lacks them. */
+    public static void addAll(CommandLine parent, Map<String, Node> children) {
         children.forEach((name, node) -> {
             if (!parent.getSubcommands().containsKey(name)) {
                 parent.addSubcommand(name, node.type());
@@ -150,9 +81,24 @@ public final class Cli {
         });
     }
 
-    private static CommandLine root(TokenctlCommand root, PrintWriter err) {
-        root.err = err;
-        CommandLine commandLine = new CommandLine(root);
+    /**
+     * The root command alone, for a caller that adds the subcommands: each command it makes is
+     * given {@code application}, the global options and {@code context}.
+     */
+    public static CommandLine root(Context context, Application application, PrintWriter err) {
+        TokenctlCommand options = new TokenctlCommand();
+        CommandLine commandLine = new CommandLine(options, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K made = CommandLine.defaultFactory().create(type);
+                if (made instanceof BaseCommand command) {
+                    command.app = application;
+                    command.options = options;
+                    command.context = context;
+                }
+                return made;
+            }
+        });
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
             codes.put(String.format("%3d", code.code()), code.meaning());
@@ -162,7 +108,7 @@ public final class Cli {
     }
 
     /** Streams and handlers; set once the tree is built, since picocli copies them to subcommands. */
-    private static CommandLine configure(CommandLine commandLine, PrintWriter out, PrintWriter err) {
+    public static CommandLine configure(CommandLine commandLine, PrintWriter out, PrintWriter err) {
         TokenctlCommand root = (TokenctlCommand) commandLine.getCommand();
         commandLine.setOut(out);
         commandLine.setErr(err);

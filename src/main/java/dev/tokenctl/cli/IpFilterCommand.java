@@ -54,8 +54,8 @@ final class IpFilterCommand {
 
         @Override
         ExitCode run() {
-            IpFilterService filters = root().ipFilters();
-            IpFilterService.Saved saved = save(filters, input.text(root().context));
+            IpFilterService filters = app.ipFilters();
+            IpFilterService.Saved saved = save(filters, input.text(context));
             for (String notice : saved.notices()) {
                 err().println("tokenctl: note: " + notice);
             }
@@ -88,7 +88,7 @@ final class IpFilterCommand {
     static final class ListCommand extends BaseCommand {
         @Override
         ExitCode run() {
-            IpFilterService filters = root().ipFilters();
+            IpFilterService filters = app.ipFilters();
             Output output = output();
             List<IpFilter> all = filters.list();
             if (!output.isText()) {
@@ -96,7 +96,7 @@ final class IpFilterCommand {
                 return ExitCode.OK;
             }
             Table table = new Table("NAME", "RULES", "TOKENS", "POLICY", "UPDATED");
-            Instant now = root().context.clock().instant();
+            Instant now = context.clock().instant();
             for (IpFilter f : all) {
                 IpFilterService.Users users = filters.users(f.name());
                 table.row(f.name(), String.valueOf(f.rules().size()), String.valueOf(users.tokens().size()),
@@ -114,7 +114,7 @@ final class IpFilterCommand {
 
         @Override
         ExitCode run() {
-            IpFilterService filters = root().ipFilters();
+            IpFilterService filters = app.ipFilters();
             print(output(), filters.get(name), filters.users(name));
             return ExitCode.OK;
         }
@@ -144,7 +144,7 @@ final class IpFilterCommand {
 
         @Override
         ExitCode run() {
-            root().ipFilters().remove(name);
+            app.ipFilters().remove(name);
             if (output().isText()) {
                 out().println("removed " + name);
             }
@@ -163,7 +163,7 @@ final class IpFilterCommand {
 
         @Override
         ExitCode run() {
-            IpFilter.Decision decision = root().ipFilters().test(name, address);
+            IpFilter.Decision decision = app.ipFilters().test(name, address);
             String action = decision.allowed() ? "allow" : "deny";
             Output output = output();
             if (output.isText()) {

@@ -26,7 +26,7 @@ final class Issued {
         PrintWriter err = command.err();
         if (secretOut == null) {
             TokenService.Issued issued = operation.get();
-            Instant now = command.root().context.clock().instant();
+            Instant now = command.context.clock().instant();
             boolean written;
             try {
                 if (output.isText()) {
@@ -53,7 +53,7 @@ final class Issued {
         }
         try (SecretFile file = SecretFile.reserve(secretOut)) {
             TokenService.Issued issued = operation.get();
-            Instant now = command.root().context.clock().instant();
+            Instant now = command.context.clock().instant();
             try {
                 file.write(issued.tokenString());
             } catch (IOException e) {

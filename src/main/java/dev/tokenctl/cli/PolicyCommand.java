@@ -13,7 +13,7 @@ final class PolicyCommand {
     static final class ShowCommand extends BaseCommand {
         @Override
         ExitCode run() {
-            print(output(), root().policies().policy());
+            print(output(), app.policies().policy());
             return ExitCode.OK;
         }
     }

@@ -64,7 +64,7 @@ final class PolicySetCommand extends BaseCommand {
     @Override
     ExitCode run() {
         UnaryOperator<Policy> change = change();
-        dev.tokenctl.core.PolicyService policies = root().policies();
+        dev.tokenctl.core.PolicyService policies = app.policies();
         Output output = output();
         if (dryRun) {
             PolicyChange plan = policies.plan(change);
@@ -95,7 +95,7 @@ final class PolicySetCommand extends BaseCommand {
                     + " (put every setting in the file, or use options only)");
         }
         if (file != null) {
-            return PolicyFile.read(TextInput.read(file, root().context.stdin(), PolicyFile.MAX_BYTES),
+            return PolicyFile.read(TextInput.read(file, context.stdin(), PolicyFile.MAX_BYTES),
                     file.equals("-") ? "on standard input" : Converters.shown(file));
         }
         if (!flags) {

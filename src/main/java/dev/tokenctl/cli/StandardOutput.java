@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * and {@code System.out} do: the write throws {@link Failure}, which ends the command. UTF-8
  * whatever the locale.
  */
-final class StandardOutput extends OutputStream {
+public final class StandardOutput extends OutputStream {
     private final OutputStream out;
 
     StandardOutput(OutputStream out) {
@@ -21,7 +21,7 @@ final class StandardOutput extends OutputStream {
     }
 
     /** A writer on the process's standard output. */
-    static PrintWriter writer() {
+    public static PrintWriter writer() {
         return new PrintWriter(new OutputStreamWriter(new StandardOutput(new FileOutputStream(FileDescriptor.out)),
                 StandardCharsets.UTF_8), false);
     }
@@ -54,7 +54,7 @@ final class StandardOutput extends OutputStream {
     }
 
     /** Standard output could not be written; {@link #readerGone} when it was a pipe whose reader left. */
-    static final class Failure extends RuntimeException {
+    public static final class Failure extends RuntimeException {
         Failure(IOException cause) {
             super(cause.getMessage(), cause, false, false);
         }
@@ -63,7 +63,7 @@ final class StandardOutput extends OutputStream {
          * A broken pipe: whoever read the output (head, grep -q) has what it wanted and went
          * away. Not an error, as for any Unix filter.
          */
-        boolean readerGone() {
+        public boolean readerGone() {
             return "Broken pipe".equals(getMessage());
         }
     }

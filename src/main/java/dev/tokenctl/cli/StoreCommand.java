@@ -3,7 +3,6 @@ package dev.tokenctl.cli;
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.StoreCopy;
 import dev.tokenctl.core.Text;
-import dev.tokenctl.store.Stores;
 import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -24,9 +23,9 @@ final class StoreCommand {
     static final class InfoCommand extends BaseCommand {
         @Override
         ExitCode run() {
-            Store store = root().store();
+            Store store = app.store();
             Store.Description description = store.describe();
-            Store.Counts counts = store.counts(root().session().now());
+            Store.Counts counts = store.counts(app.session().now());
             InfoView view = new InfoView(description.engine(), description.location(), description.schemaVersion(),
                     counts.tokens(), counts.active(), counts.expired(), counts.revoked(), counts.ipFilters(),
                     counts.auditEvents());
@@ -63,13 +62,11 @@ final class StoreCommand {
 
         @Override
         ExitCode run() {
-            Stores.refusePassword(to, "--to");
-            TokenctlCommand root = root();
-            Store from = root.store();
-            Instant now = root.session().now();
+            Store from = app.store();
+            Instant now = app.session().now();
             Store.Counts copied;
             String target;
-            try (Store into = root.open(to)) {
+            try (Store into = app.open(to, "--to")) {
                 target = into.describe().location();
                 copied = StoreCopy.copy(from, into, now);
             }

@@ -64,6 +64,6 @@ final class TokenCreateCommand extends BaseCommand {
         Expiry requested = expiry == null ? new Expiry.Unspecified() : expiry.toExpiry();
         TokenService.NewToken request = new TokenService.NewToken(name, description, Converters.Permissions.union(permissions),
                 requested, ipFilter);
-        return Issued.issue(this, secretOut, "Created", () -> root().tokens().create(request));
+        return Issued.issue(this, secretOut, "Created", () -> app.tokens().create(request));
     }
 }

@@ -41,8 +41,8 @@ final class TokenListCommand extends BaseCommand {
             statuses = EnumSet.of(Token.Status.ACTIVE);
         }
         Output output = output();
-        Instant now = root().context.clock().instant();
-        TokenService tokens = root().tokens();
+        Instant now = context.clock().instant();
+        TokenService tokens = app.tokens();
         if (!output.isText()) {
             try (Output.Sequence sequence = output.sequence()) {
                 tokens.list(statuses, expiringWithin, t -> sequence.add(Views.token(t, now)));

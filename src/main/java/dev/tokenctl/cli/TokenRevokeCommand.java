@@ -17,7 +17,7 @@ final class TokenRevokeCommand extends BaseCommand {
 
     @Override
     ExitCode run() {
-        List<TokenService.Revoked> outcome = root().tokens().revoke(tokens, reason);
+        List<TokenService.Revoked> outcome = app.tokens().revoke(tokens, reason);
         Output output = output();
         if (output.isText()) {
             for (TokenService.Revoked r : outcome) {

@@ -22,6 +22,6 @@ final class TokenRotateCommand extends BaseCommand {
 
     @Override
     ExitCode run() throws Exception {
-        return Issued.issue(this, secretOut, "Rotated: new", () -> root().tokens().rotate(token, expiresIn));
+        return Issued.issue(this, secretOut, "Rotated: new", () -> app.tokens().rotate(token, expiresIn));
     }
 }

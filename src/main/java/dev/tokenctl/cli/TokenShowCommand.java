@@ -15,9 +15,9 @@ final class TokenShowCommand extends BaseCommand {
 
     @Override
     ExitCode run() {
-        Token found = root().tokens().resolve(token);
+        Token found = app.tokens().resolve(token);
         Output output = output();
-        Instant now = root().context.clock().instant();
+        Instant now = context.clock().instant();
         if (output.isText()) {
             print(output, found, now);
         } else {

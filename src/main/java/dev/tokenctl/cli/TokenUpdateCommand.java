@@ -18,12 +18,12 @@ final class TokenUpdateCommand extends BaseCommand {
 
     @Override
     ExitCode run() {
-        Token updated = root().tokens().updatePermissions(token, Converters.Permissions.union(permissions));
+        Token updated = app.tokens().updatePermissions(token, Converters.Permissions.union(permissions));
         Output output = output();
         if (output.isText()) {
-            TokenShowCommand.print(output, updated, root().context.clock().instant());
+            TokenShowCommand.print(output, updated, context.clock().instant());
         } else {
-            output.value(Views.token(updated, root().context.clock().instant()));
+            output.value(Views.token(updated, context.clock().instant()));
         }
         return ExitCode.OK;
     }

@@ -49,7 +49,7 @@ final class TokenVerifyCommand extends BaseCommand {
     @Override
     ExitCode run() throws IOException {
         Set<Permission> needed = Converters.Permissions.union(required);
-        TokenService tokens = root().tokens();
+        TokenService tokens = app.tokens();
         Output output = output();
         try (InputStream in = open()) {
             if (batch) {
@@ -119,11 +119,11 @@ final class TokenVerifyCommand extends BaseCommand {
                         + " (give a readable file holding the token)");
             }
         }
-        if (root().context.interactive() && !batch && System.console() != null) {
+        if (context.interactive() && !batch && System.console() != null) {
             char[] typed = System.console().readPassword("Token: ");
             return new ByteArrayInputStream(typed == null ? new byte[0]
                     : new String(typed).getBytes(StandardCharsets.UTF_8));
         }
-        return root().context.stdin();
+        return context.stdin();
     }
 }

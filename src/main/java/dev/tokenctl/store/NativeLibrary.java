@@ -121,27 +121,6 @@ public final class NativeLibrary {
     }
 
     /**
-     * Starts preparing sqlite-jdbc on a background thread: the native library, and the date
-     * formatter every connection builds, whose locale data takes tens of milliseconds to load.
-     * The command line is parsed meanwhile; whoever comes second waits for the other.
-     * {@code alsoWarm} runs first on the same thread, for the caller's own slow first steps.
-     */
-    public static void warmUp(Path cacheRoot, Runnable alsoWarm) {
-        Thread thread = new Thread(() -> {
-            alsoWarm.run();
-            prepare(cacheRoot);
-            try {
-                org.sqlite.SQLiteJDBCLoader.initialize();
-                org.sqlite.date.FastDateFormat.getInstance(org.sqlite.SQLiteConfig.DEFAULT_DATE_STRING_FORMAT);
-            } catch (Exception | LinkageError e) {
-                // The connection will do this work itself, and report what fails.
-            }
-        }, "sqlite-warm-up");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /**
      * Makes each directory from {@code root} down to {@code dir} that is missing, private to
      * this user whatever the umask, and tells whether all of them are this user's and writable
      * by no one else. Missing parents of {@code root} are made private too; the ones that exist

@@ -16,9 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.postgresql.util.PSQLException;
@@ -52,11 +49,11 @@ public final class PostgresStore extends JdbcStore {
      * @throws TokenctlException INVALID for a malformed URL, STORAGE when the server cannot be
      *     used, with what to check
      */
-    static PostgresStore open(String url, Map<String, String> env, String osUser, Duration lockTimeout) {
+    static PostgresStore open(String url, Map<String, String> env, String osUser, Duration lockTimeout, EarlyConnection early) {
         PostgresLocation where = PostgresLocation.parse(url, env, osUser).withPassword(env);
         Connection connection = null;
         try {
-            connection = Ahead.claim(url, env, osUser, lockTimeout);
+            connection = early == null ? null : early.take(url);
             if (connection == null) {
                 connection = connect(where, lockTimeout);
             }
@@ -72,7 +69,7 @@ public final class PostgresStore extends JdbcStore {
         }
     }
 
-    private static Connection connect(PostgresLocation where, Duration lockTimeout) throws SQLException {
+    static Connection connect(PostgresLocation where, Duration lockTimeout) throws SQLException {
         java.util.Properties properties = where.connectionProperties();
         properties.setProperty("currentSchema", SCHEMA);
         properties.setProperty("reWriteBatchedInserts", "true");  // a batch of inserts as multi-row ones
@@ -95,60 +92,6 @@ public final class PostgresStore extends JdbcStore {
         @Override
         public char[] getPassword(org.postgresql.plugin.AuthenticationRequestType type) {
             return null;
-        }
-    }
-
-    /**
-     * Starts connecting on the warm-up thread while the command line is still being parsed: a
-     * first connection in a new JVM takes longer than the parsing. {@link #open} with the same
-     * arguments takes the connection, or the error it met, waiting for it if need be; one not
-     * taken is closed. Registered before the thread starts, so that open never misses it.
-     */
-    static Runnable connectAhead(String url, Map<String, String> env, String osUser, Duration lockTimeout) {
-        CompletableFuture<Connection> connection = new CompletableFuture<>();
-        Ahead.discard(Ahead.PENDING.getAndSet(new Ahead(url, env, osUser, lockTimeout, connection)));
-        return () -> {
-            try {
-                connection.complete(connect(PostgresLocation.parse(url, env, osUser).withPassword(env), lockTimeout));
-            } catch (Throwable e) {
-                connection.completeExceptionally(e);
-            }
-        };
-    }
-
-    private record Ahead(String url, Map<String, String> env, String osUser, Duration lockTimeout,
-                         CompletableFuture<Connection> connection) {
-        static final AtomicReference<Ahead> PENDING = new AtomicReference<>();
-
-        /** The connection made ahead for these arguments, or null when there is none. */
-        static Connection claim(String url, Map<String, String> env, String osUser, Duration lockTimeout)
-                throws SQLException {
-            Ahead ahead = PENDING.getAndSet(null);
-            if (ahead == null) {
-                return null;
-            }
-            if (!ahead.equals(new Ahead(url, env, osUser, lockTimeout, ahead.connection))) {
-                discard(ahead);
-                return null;
-            }
-            try {
-                return ahead.connection.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                discard(ahead);
-                return null;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof SQLException failed) {
-                    throw failed;
-                }
-                return null;  // connect again, and meet the error there
-            }
-        }
-
-        static void discard(Ahead ahead) {
-            if (ahead != null) {
-                ahead.connection.thenAccept(JdbcStore::closeQuietly);
-            }
         }
     }
 

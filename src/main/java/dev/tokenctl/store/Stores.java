@@ -20,63 +20,21 @@ public final class Stores {
      *
      * @param env the environment: PGPASSWORD, PGPASSFILE, HOME and libpq's other defaults
      * @param user who runs tokenctl, libpq's default user name
-     * @param cacheDirectory where SQLite's native library is kept
+     * @param cacheDirectory where SQLite's native library is kept; null for none
+     * @param early a connection begun ahead for this location, or null
      */
-    public static Store open(String location, Map<String, String> env, String user, Duration lockTimeout, Path cacheDirectory) {
+    public static Store open(String location, Map<String, String> env, String user, Duration lockTimeout,
+                             Path cacheDirectory, EarlyConnection early) {
         if (PostgresLocation.matches(location)) {
-            return PostgresStore.open(location, env, user, lockTimeout);
+            return PostgresStore.open(location, env, user, lockTimeout, early);
         }
         NativeLibrary.prepare(cacheDirectory);
         return SqliteStore.open(sqlitePath(location), lockTimeout);
     }
 
-    /**
-     * Readies the store at {@code location} on another thread, after running {@code alsoWarm}
-     * there, while the command line is still being parsed: SQLite's native library, or a
-     * connection to the PostgreSQL server, which {@link #open} with the same arguments takes.
-     * A null location is one not known yet: only SQLite's library is readied.
-     */
-    public static void warmUp(String location, Map<String, String> env, String user, Duration lockTimeout,
-                              Path cacheDirectory, Runnable alsoWarm) {
-        if (location == null || !PostgresLocation.matches(location)) {
-            NativeLibrary.warmUp(cacheDirectory, alsoWarm);
-            return;
-        }
-        Runnable connect = PostgresStore.connectAhead(location, env, user, lockTimeout);
-        Thread thread = new Thread(() -> {
-            connect.run();  // the longest step first
-            alsoWarm.run();
-        }, "postgresql-warm-up");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /**
-     * Loads what a first connection to PostgreSQL uses, for the start-up archive, without a
-     * server: every class of the driver, the socket path up to a refused connection, and
-     * SCRAM's key derivation. It halves the time of a first connection in a new JVM.
-     */
-    public static void loadPostgresClasses() {
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of(
-                org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toFile())) {
-            ClassLoader loader = Stores.class.getClassLoader();
-            for (java.util.jar.JarEntry entry : java.util.Collections.list(jar.entries())) {
-                String name = entry.getName();
-                if (name.endsWith(".class") && !name.startsWith("META-INF") && !name.endsWith("module-info.class")) {
-                    try {
-                        Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
-                    } catch (ClassNotFoundException | LinkageError e) {
-                        // A class for a platform this is not (SSPI, OSGi): never loaded in a real run either.
-                    }
-                }
-            }
-            javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
-                    new javax.crypto.spec.PBEKeySpec("x".toCharArray(), new byte[16], 16, 256));
-            PostgresStore.open("postgresql://train@127.0.0.1:1/train?connect_timeout=1", Map.of(), "train",
-                    Duration.ofSeconds(1));
-        } catch (Exception e) {
-            // Refused, as intended; or the classes are not where expected, and runs are only slower.
-        }
+    /** Whether {@code location} names a PostgreSQL store rather than a file. */
+    public static boolean isPostgres(String location) {
+        return PostgresLocation.matches(location);
     }
 
     /**

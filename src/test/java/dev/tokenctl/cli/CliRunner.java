@@ -1,5 +1,6 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.startup.Main;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

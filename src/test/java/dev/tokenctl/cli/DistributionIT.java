@@ -49,7 +49,7 @@ class DistributionIT {
         assertThat(archive).as("archive made in the user's cache").isNotNull();
         LauncherIT.Run shared = LauncherIT.run(Path.of("/bin/sh"), dir, env, "", "-c",
                 "TOKENCTL_JAVA_OPTS=-Xlog:class+load tokenctl token list");
-        assertThat(shared.out()).contains("dev.tokenctl.cli.Main source: shared objects file");
+        assertThat(shared.out()).contains("dev.tokenctl.startup.Main source: shared objects file");
 
         String bash = CompletionsTest.bashComplete(home.resolve("completions/tokenctl.bash"),
                 "tokenctl token create --permission ");

@@ -59,7 +59,7 @@ class StartupIT {
         assertThat(list.code()).as(list.toString()).isZero();
         assertThat(list.err()).isEmpty();
         List<String> lines = Files.readAllLines(log);
-        assertThat(lines).anyMatch(l -> l.contains("dev.tokenctl.cli.Main source: shared objects file"))
+        assertThat(lines).anyMatch(l -> l.contains("dev.tokenctl.startup.Main source: shared objects file"))
                 .anyMatch(l -> l.contains("picocli.CommandLine source: shared objects file"));
         assertThat(cachedLibrary()).exists();
         try (Stream<Path> files = Files.list(tmp)) {
@@ -153,8 +153,8 @@ class StartupIT {
         assertThat(list.code()).as(list.toString()).isZero();
         assertThat(list.err()).isEmpty();
         List<String> lines = Files.readAllLines(log);
-        assertThat(lines).as("classes logged").anyMatch(l -> l.contains("dev.tokenctl.cli.Main source: "));
-        return lines.stream().anyMatch(l -> l.contains("dev.tokenctl.cli.Main source: shared objects file"));
+        assertThat(lines).as("classes logged").anyMatch(l -> l.contains("dev.tokenctl.startup.Main source: "));
+        return lines.stream().anyMatch(l -> l.contains("dev.tokenctl.startup.Main source: shared objects file"));
     }
 
     private static String mode(Path path) throws IOException {
@@ -192,8 +192,8 @@ class StartupIT {
         LauncherIT.Run listed = LauncherIT.runWithOnly(launcher, dir, bare, "", "token", "list");
         assertThat(listed.code()).as(listed.toString()).isZero();
         assertThat(listed.out()).contains(" h ");
-        assertThat(Files.readAllLines(log)).as("no archive used").anyMatch(l -> l.contains("dev.tokenctl.cli.Main source: "))
-                .noneMatch(l -> l.contains("dev.tokenctl.cli.Main source: shared objects file"));
+        assertThat(Files.readAllLines(log)).as("no archive used").anyMatch(l -> l.contains("dev.tokenctl.startup.Main source: "))
+                .noneMatch(l -> l.contains("dev.tokenctl.startup.Main source: shared objects file"));
         assertThat(listing(shared)).as("nothing made in " + shared).isEqualTo(before);
         assertThat(userHome).as("nor a cache in Java's user.home").doesNotExist();
     }

@@ -104,7 +104,7 @@ class StoreCommandsTest extends OnEachEngine {
         TokenFormat format = new TokenFormat(random);
         List<String> sample = new ArrayList<>();
         try (Store store = Stores.open(cli.location, cli.env, "tester",
-                Duration.ofSeconds(10), dir.resolve("cache"))) {
+                Duration.ofSeconds(10), dir.resolve("cache"), null)) {
             List<Store.Credential> tokens = new ArrayList<>();
             List<AuditEvent> events = new ArrayList<>();
             for (int i = 0; i < count; i++) {

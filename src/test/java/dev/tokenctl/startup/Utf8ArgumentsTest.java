@@ -1,4 +1,4 @@
-package dev.tokenctl.cli;
+package dev.tokenctl.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +35,7 @@ class Utf8ArgumentsTest {
     void argumentsJavaDamagedAreReadAgainAsUtf8() {
         String[] args = decoded(ASCII, "token", "show", NAME);
         assertThat(args[2]).isEqualTo("caf\uFFFD\uFFFD-\uFFFD\uFFFD");
-        byte[] cmdline = cmdline(StandardCharsets.UTF_8, "java", "-cp", "lib/*", "dev.tokenctl.cli.Main", "token", "show",
+        byte[] cmdline = cmdline(StandardCharsets.UTF_8, "java", "-cp", "lib/*", "dev.tokenctl.startup.Main", "token", "show",
                 NAME);
         assertThat(Utf8Arguments.of(args, cmdline, ASCII)).containsExactly("token", "show", NAME);
         assertThat(Utf8Arguments.of(new String[0], cmdline, ASCII)).isEmpty();
@@ -53,7 +53,7 @@ class Utf8ArgumentsTest {
 
     @Test
     void bytesThatAreNotUtf8AreLeftAsJavaMadeThem() {
-        byte[] cmdline = cmdline(StandardCharsets.ISO_8859_1, "java", "dev.tokenctl.cli.Main", "show", NAME);
+        byte[] cmdline = cmdline(StandardCharsets.ISO_8859_1, "java", "dev.tokenctl.startup.Main", "show", NAME);
         String[] args = {"show", new String(NAME.getBytes(StandardCharsets.ISO_8859_1), ASCII)};
         assertThat(Utf8Arguments.of(args, cmdline, ASCII)).isSameAs(args);
     }

@@ -1,5 +1,8 @@
-package dev.tokenctl.cli;
+package dev.tokenctl.startup;
 
+import dev.tokenctl.cli.Context;
+import dev.tokenctl.cli.ExitCode;
+import dev.tokenctl.cli.StandardOutput;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintWriter;
@@ -28,6 +31,6 @@ public final class Main {
 
     /** Runs one command line and returns its exit code. */
     public static int run(Context context, PrintWriter out, PrintWriter err, String... args) {
-        return Cli.commandLine(context, out, err, args).execute(args);
+        return CommandPath.commandLine(context, out, err, args).execute(args);
     }
 }

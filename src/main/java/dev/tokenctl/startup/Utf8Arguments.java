@@ -1,4 +1,4 @@
-package dev.tokenctl.cli;
+package dev.tokenctl.startup;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

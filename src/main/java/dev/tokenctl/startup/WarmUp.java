@@ -1,0 +1,71 @@
+package dev.tokenctl.startup;
+
+import dev.tokenctl.app.Application;
+import dev.tokenctl.core.TokenFormat;
+import dev.tokenctl.core.TokenctlException;
+import dev.tokenctl.store.EarlyConnection;
+import dev.tokenctl.store.NativeLibrary;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The slow first steps of a command, started on a second thread while the command line is
+ * still being parsed; whoever comes second waits for the other:
+ * <ul>
+ * <li>on SQLite, the driver's native library (from the cache) and the date formatter every
+ * connection builds, whose locale data takes tens of milliseconds to load;
+ * <li>on PostgreSQL, the connection to the server (the login is the longest step), which the
+ * application takes when it opens the store;
+ * <li>for token commands, the digest's security provider; for commands that issue tokens, the
+ * secure random generator's first read of the OS's entropy.
+ * </ul>
+ */
+final class WarmUp {
+    private WarmUp() {
+    }
+
+    /** Starts warming up for the command on {@code path}; {@code dbArgument} is the --db given before it. */
+    static void start(Application application, List<String> path, String dbArgument) {
+        if (path.isEmpty() || path.get(0).equals("permissions")) {
+            return;
+        }
+        boolean tokens = path.get(0).equals("token");
+        boolean issues = tokens && path.size() > 1 && (path.get(1).equals("create") || path.get(1).equals("rotate"));
+        String location;
+        Duration timeout;
+        try {
+            location = CommandPath.ELSEWHERE.equals(dbArgument) ? null : application.location(dbArgument);
+            timeout = application.lockTimeout();
+        } catch (TokenctlException e) {
+            return;  // the command reports it
+        }
+        EarlyConnection early = EarlyConnection.to(location);
+        if (early != null) {
+            // Handed over before the thread starts, so that the store never misses it.
+            application.connectingAhead(early);
+        }
+        var environment = application.environment();
+        Thread thread = new Thread(() -> {
+            if (early != null) {
+                early.connect(environment.env(), environment.user(), timeout);
+            }
+            if (tokens) {
+                TokenFormat.digest("");  // loads the security providers
+            }
+            if (issues) {
+                Application.random().nextInt();
+            }
+            if (early == null) {
+                NativeLibrary.prepare(environment.cacheDirectory());
+                try {
+                    org.sqlite.SQLiteJDBCLoader.initialize();
+                    org.sqlite.date.FastDateFormat.getInstance(org.sqlite.SQLiteConfig.DEFAULT_DATE_STRING_FORMAT);
+                } catch (Exception | LinkageError e) {
+                    // The connection will do this work itself, and report what fails.
+                }
+            }
+        }, "warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
