@@ -10,13 +10,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Keeps the layers pointing one way: cli -> core, cli -> store, store -> core. */
+/**
+ * Keeps the layers pointing one way: startup -> cli -> app -> store -> core (and app -> core).
+ * core knows no face, no database and no output format; the application knows no face; the
+ * command line reaches the store only through the application.
+ */
 class ArchitectureTest {
 
     @ParameterizedTest
     @CsvSource({
-        "core, picocli.|com.fasterxml.|java.sql.|org.sqlite.|dev.tokenctl.cli.|dev.tokenctl.store.|java.io.PrintStream",
-        "store, picocli.|com.fasterxml.|dev.tokenctl.cli."
+        "core, picocli.|com.fasterxml.|java.sql.|org.sqlite.|org.postgresql.|dev.tokenctl.cli.|dev.tokenctl.store.|dev.tokenctl.app.|dev.tokenctl.startup.|dev.tokenctl.http.|java.io.PrintStream",
+        "store, picocli.|com.fasterxml.|dev.tokenctl.cli.|dev.tokenctl.app.|dev.tokenctl.startup.|dev.tokenctl.http.",
+        "app, picocli.|com.fasterxml.|java.sql.|dev.tokenctl.cli.|dev.tokenctl.startup.|dev.tokenctl.http.|java.io.PrintStream",
+        "cli, java.sql.|org.sqlite.|org.postgresql.|dev.tokenctl.store.|dev.tokenctl.startup.|dev.tokenctl.http."
     })
     void layerDoesNotImportWhatItMustNotKnow(String layer, String forbidden) throws IOException {
         Path root = Path.of("src/main/java/dev/tokenctl", layer);

@@ -3,7 +3,6 @@ package dev.tokenctl.cli;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.core.TokenService;
 import java.time.Duration;
-import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,18 +24,7 @@ final class AuditCommand {
         ExitCode run() {
             TokenService tokens = app.tokens();
             String id = token == null || TokenFormat.looksLikeId(token) ? token : tokens.resolve(token).id();
-            Output output = output();
-            if (!output.isText()) {
-                try (Output.Sequence sequence = output.sequence()) {
-                    tokens.audit(since, id, e -> sequence.add(Views.audit(e)));
-                }
-                return ExitCode.OK;
-            }
-            Table table = new Table("TIME", "USER", "ACTION", "TOKEN", "DETAILS");
-            Instant now = context.clock().instant();
-            tokens.audit(since, id, e -> table.row(Times.local(e.at(), now, output.context.zone(), ""), e.actor(),
-                    e.action(), e.tokenId() == null ? "-" : e.tokenId(), e.details()));
-            table.print(output.out);
+            AuditRenderer.list(output(), sink -> tokens.audit(since, id, sink), context.clock().instant());
             return ExitCode.OK;
         }
     }

@@ -75,10 +75,19 @@ public final class Cli {
     public static void addAll(CommandLine parent, Map<String, Node> children) {
         children.forEach((name, node) -> {
             if (!parent.getSubcommands().containsKey(name)) {
-                parent.addSubcommand(name, node.type());
-                addAll(parent.getSubcommands().get(name), node.children());
+                addAll(add(parent, name, node.type()), node.children());
             }
         });
+    }
+
+    /**
+     * Adds the command {@code type} as {@code name} under {@code parent}, made by the parent's
+     * factory, with its model transformed as its annotations ask (picocli applies a transformer
+     * only to a command line made whole, not to a command added later).
+     */
+    public static CommandLine add(CommandLine parent, String name, Class<?> type) {
+        parent.addSubcommand(name, new CommandLine(type, parent.getFactory()));
+        return parent.getSubcommands().get(name);
     }
 
     /**

@@ -2,10 +2,7 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.IpFilter;
 import dev.tokenctl.core.IpFilterService;
-import dev.tokenctl.core.Text;
 import inet.ipaddr.IPAddress;
-import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -15,17 +12,6 @@ import picocli.CommandLine.Parameters;
 /** The IP filter commands. */
 @Command(name = "ipfilter", description = "Manage named IP filters: allow/deny rule lists for IPv4 and IPv6.")
 final class IpFilterCommand {
-
-    record FilterView(String name, List<String> rules, String text, String createdAt, String updatedAt,
-                      List<String> usedByTokens, boolean usedByPolicy) {
-        static FilterView of(IpFilter f, IpFilterService.Users users) {
-            return new FilterView(f.name(), f.rules().stream().map(IpFilter.Rule::text).toList(), f.text(),
-                    Times.iso(f.createdAt()), Times.iso(f.updatedAt()), users.tokens(), users.policy());
-        }
-    }
-
-    record DecisionView(String filter, String address, boolean allowed, String action, Integer line, String rule) {
-    }
 
     /** Where the rules come from: --rule options or a file. */
     static final class RulesInput {
@@ -59,7 +45,7 @@ final class IpFilterCommand {
             for (String notice : saved.notices()) {
                 err().println("tokenctl: note: " + notice);
             }
-            ShowCommand.print(output(), saved.filter(), filters.users(name));
+            IpFilterRenderer.show(output(), saved.filter(), filters.users(name));
             return ExitCode.OK;
         }
     }
@@ -88,21 +74,7 @@ final class IpFilterCommand {
     static final class ListCommand extends BaseCommand {
         @Override
         ExitCode run() {
-            IpFilterService filters = app.ipFilters();
-            Output output = output();
-            List<IpFilter> all = filters.list();
-            if (!output.isText()) {
-                output.value(all.stream().map(f -> FilterView.of(f, filters.users(f.name()))).toList());
-                return ExitCode.OK;
-            }
-            Table table = new Table("NAME", "RULES", "TOKENS", "POLICY", "UPDATED");
-            Instant now = context.clock().instant();
-            for (IpFilter f : all) {
-                IpFilterService.Users users = filters.users(f.name());
-                table.row(f.name(), String.valueOf(f.rules().size()), String.valueOf(users.tokens().size()),
-                        users.policy() ? "enforced" : "-", Times.local(f.updatedAt(), now, output.context.zone(), ""));
-            }
-            table.print(output.out);
+            IpFilterRenderer.list(output(), app.ipFilters(), context.clock().instant());
             return ExitCode.OK;
         }
     }
@@ -115,25 +87,8 @@ final class IpFilterCommand {
         @Override
         ExitCode run() {
             IpFilterService filters = app.ipFilters();
-            print(output(), filters.get(name), filters.users(name));
+            IpFilterRenderer.show(output(), filters.get(name), filters.users(name));
             return ExitCode.OK;
-        }
-
-        static void print(Output output, IpFilter filter, IpFilterService.Users users) {
-            if (!output.isText()) {
-                output.value(FilterView.of(filter, users));
-                return;
-            }
-            PrintWriter out = output.out;
-            out.println("Name:     " + filter.name());
-            out.println("Used by:  " + (users.policy() ? "the policy (enforced), " : "") + users.tokens().size()
-                    + " token(s)");
-            out.println("Rules:");
-            String[] lines = filter.text().split("\n", -1);
-            for (int i = 0; i < lines.length - 1; i++) {
-                // Comments are the user's text, kept as written: escaped, so a terminal shows what is stored.
-                out.printf("%5d  %s%n", i + 1, Text.escape(lines[i]));
-            }
         }
     }
 
@@ -164,16 +119,7 @@ final class IpFilterCommand {
         @Override
         ExitCode run() {
             IpFilter.Decision decision = app.ipFilters().test(name, address);
-            String action = decision.allowed() ? "allow" : "deny";
-            Output output = output();
-            if (output.isText()) {
-                out().println(action + " " + IpFilter.format(address) + (decision.rule() == null ? " (no rule matched: denied by default)"
-                        : " (line " + decision.rule().line() + ": " + decision.rule().text() + ")"));
-            } else {
-                output.value(new DecisionView(name, IpFilter.format(address), decision.allowed(), action,
-                        decision.rule() == null ? null : decision.rule().line(),
-                        decision.rule() == null ? null : decision.rule().text()));
-            }
+            IpFilterRenderer.decision(output(), name, address, decision);
             return decision.allowed() ? ExitCode.OK : ExitCode.DENIED;
         }
     }

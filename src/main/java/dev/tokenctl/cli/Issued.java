@@ -61,11 +61,9 @@ final class Issued {
                         + " was created but writing " + Converters.shown(file.path()) + " failed: " + Converters.shown(e.getMessage())
                         + " (revoke it with 'tokenctl token revoke " + issued.token().id() + "' and try again)");
             }
+            TokenRenderer.show(output, issued.token(), now);
             if (output.isText()) {
-                TokenShowCommand.print(output, issued.token(), now);
                 err.println(verb + " token " + issued.token().id() + "; its string is in " + Converters.shown(file.path()) + " (mode 0600).");
-            } else {
-                output.value(Views.token(issued.token(), now));
             }
             warn(err, issued.token());
             return ExitCode.OK;

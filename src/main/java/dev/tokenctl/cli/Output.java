@@ -1,13 +1,7 @@
 package dev.tokenctl.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -18,8 +12,8 @@ import java.io.UncheckedIOException;
  * own. The mappers are built on first use, so text commands never load Jackson.
  */
 final class Output {
-    /** The output formats of {@code -o}. */
-    enum Format { text, json, yaml }
+    /** The output formats of {@code -o}: wide is text with every column of a table, whatever the width. */
+    enum Format { text, wide, json, yaml }
 
     final Format format;
     final PrintWriter out;
@@ -32,7 +26,12 @@ final class Output {
     }
 
     boolean isText() {
-        return format == Format.text;
+        return format == Format.text || format == Format.wide;
+    }
+
+    /** The width a table must fit: the terminal's for text, none for wide (or off a terminal). */
+    int width() {
+        return format == Format.wide ? 0 : Terminal.width(context);
     }
 
     /** Writes one value as a JSON or YAML document. */
@@ -106,50 +105,6 @@ final class Output {
     }
 
     ObjectMapper mapper() {
-        return format == Format.yaml ? Yaml.MAPPER : Json.MAPPER;
-    }
-
-    static ObjectMapper configure(ObjectMapper mapper) {
-        return mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-    }
-
-    /** Holders, so that each mapper is built only when that format is used. */
-    static final class Json {
-        static final ObjectMapper MAPPER = configure(new ObjectMapper());
-    }
-
-    static final class Yaml {
-        static final ObjectMapper MAPPER = configure(new ObjectMapper(YAMLFactory.builder()
-                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                .stringQuotingChecker(new PlainOnlyWhenSafe())
-                .build()));
-    }
-
-    /**
-     * Leaves a string unquoted only when every YAML reader, 1.1 or 1.2, reads it back as the same
-     * string: words of letters, digits and {@code _ . / -} that start with a letter and are not
-     * a boolean or null keyword, and durations. Anything else ({@code 123}, {@code 0x1F}, {@code 1:20},
-     * {@code .inf}, {@code 2026-01-01}, {@code no}, {@code =}, {@code <<}) is quoted.
-     */
-    static final class PlainOnlyWhenSafe extends StringQuotingChecker {
-        private static final java.util.regex.Pattern SAFE = java.util.regex.Pattern.compile(
-                "[A-Za-z][A-Za-z0-9_./-]*( [A-Za-z0-9_./-]+)*"
-                        // durations such as 30d or 1d12h: no number, date or time in either version
-                        + "|([0-9]+[wdhms])+");
-        private static final java.util.regex.Pattern KEYWORD =
-                java.util.regex.Pattern.compile("(?i)y|n|yes|no|true|false|on|off|null");
-
-        @Override
-        public boolean needToQuoteName(String name) {
-            return needToQuoteValue(name);
-        }
-
-        @Override
-        public boolean needToQuoteValue(String value) {
-            return !SAFE.matcher(value).matches() || KEYWORD.matcher(value).matches();
-        }
+        return format == Format.yaml ? Mappers.YamlOut.MAPPER : Mappers.JsonOut.MAPPER;
     }
 }

@@ -2,19 +2,16 @@ package dev.tokenctl.cli;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.tokenctl.core.Durations;
 import dev.tokenctl.core.Policy;
+import dev.tokenctl.core.PolicySetting;
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
-import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads a policy file (YAML or JSON, the form {@code policy show -o yaml|json} writes) into a
@@ -24,8 +21,6 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 final class PolicyFile {
     static final int MAX_BYTES = 64 * 1024;
-    private static final Set<String> KEYS = Set.of("tokens_enabled", "max_expiry", "default_expiry",
-            "enforced_ip_filter", "allow_permission_updates");
 
     private PolicyFile() {
     }
@@ -38,72 +33,37 @@ final class PolicyFile {
         UnaryOperator<Policy> change = UnaryOperator.identity();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            String key = field.getKey();
-            JsonNode value = field.getValue();
-            if (!KEYS.contains(key)) {
-                throw invalid(source, "unknown key '" + dev.tokenctl.core.Text.quoteSafe(key) + "'; the keys are "
-                        + String.join(", ", KEYS.stream().sorted().toList()));
-            }
-            UnaryOperator<Policy> step = setting(key, value, source);
+            PolicySetting setting = Arrays.stream(PolicySetting.values()).filter(s -> s.key().equals(field.getKey()))
+                    .findFirst().orElseThrow(() -> invalid(source, "unknown key '" + Text.quoteSafe(field.getKey())
+                            + "'; the keys are " + String.join(", ", Arrays.stream(PolicySetting.values())
+                            .map(PolicySetting::key).sorted().toList())));
+            Object value = value(setting, field.getValue(), source);
             UnaryOperator<Policy> previous = change;
-            change = p -> step.apply(previous.apply(p));
+            change = p -> setting.with(previous.apply(p), value);
         }
         return change;
     }
 
-    private static UnaryOperator<Policy> setting(String key, JsonNode value, String source) {
-        switch (key) {
-            case "tokens_enabled": {
-                boolean enabled = bool(key, value, source);
-                return p -> new Policy(enabled, p.maxExpiry(), p.defaultExpiry(), p.enforcedIpFilter(),
-                        p.allowPermissionUpdates());
+    /** A boolean for a boolean setting; a string or null for the others, read as policy set reads it. */
+    private static Object value(PolicySetting setting, JsonNode value, String source) {
+        String key = setting.key();
+        if (setting.type() == PolicySetting.Type.BOOLEAN) {
+            if (!value.isBoolean()) {
+                throw invalid(source, "'" + key + "' must be true or false");
             }
-            case "allow_permission_updates": {
-                boolean allow = bool(key, value, source);
-                return p -> new Policy(p.tokensEnabled(), p.maxExpiry(), p.defaultExpiry(), p.enforcedIpFilter(), allow);
-            }
-            case "max_expiry": {
-                Duration max = duration(key, value, source);
-                return p -> new Policy(p.tokensEnabled(), max, p.defaultExpiry(), p.enforcedIpFilter(),
-                        p.allowPermissionUpdates());
-            }
-            case "default_expiry": {
-                Duration dflt = duration(key, value, source);
-                return p -> new Policy(p.tokensEnabled(), p.maxExpiry(), dflt, p.enforcedIpFilter(),
-                        p.allowPermissionUpdates());
-            }
-            default: {
-                String filter = noneOrText(key, value, source);
-                return p -> new Policy(p.tokensEnabled(), p.maxExpiry(), p.defaultExpiry(), filter,
-                        p.allowPermissionUpdates());
-            }
+            return value.booleanValue();
         }
-    }
-
-    private static boolean bool(String key, JsonNode value, String source) {
-        if (!value.isBoolean()) {
-            throw invalid(source, "'" + key + "' must be true or false");
-        }
-        return value.booleanValue();
-    }
-
-    private static Duration duration(String key, JsonNode value, String source) {
-        String text = noneOrText(key, value, source);
-        try {
-            return text == null ? null : Durations.parse(text);
-        } catch (TokenctlException e) {
-            throw invalid(source, "'" + key + "': " + e.getMessage());
-        }
-    }
-
-    private static String noneOrText(String key, JsonNode value, String source) {
         if (value.isNull()) {
             return null;
         }
         if (!value.isTextual()) {
             throw invalid(source, "'" + key + "' must be a string or null");
         }
-        return value.textValue().equals("none") ? null : value.textValue();
+        try {
+            return setting.parse(value.textValue());
+        } catch (TokenctlException e) {
+            throw invalid(source, "'" + key + "': " + e.getMessage());
+        }
     }
 
     /**
@@ -112,7 +72,7 @@ final class PolicyFile {
      * silently ignored.
      */
     private static JsonNode parse(String text, String source) {
-        ObjectMapper mapper = text.stripLeading().startsWith("{") ? Json.MAPPER : Yaml.MAPPER;
+        ObjectMapper mapper = text.stripLeading().startsWith("{") ? Mappers.JsonIn.MAPPER : Mappers.YamlIn.MAPPER;
         try (JsonParser parser = mapper.createParser(text)) {
             JsonNode node = mapper.readTree(parser);
             if (node == null || node.isMissingNode()) {
@@ -129,37 +89,14 @@ final class PolicyFile {
             String reason = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("unreadable");
             String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
                     : " on line " + e.getLocation().getLineNr();
-            throw invalid(source, "is not valid YAML or JSON" + line + ": " + dev.tokenctl.core.Text.quoteSafe(reason));
+            throw invalid(source, "is not valid YAML or JSON" + line + ": " + Text.quoteSafe(reason));
         } catch (Exception e) {
             String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable");
-            throw invalid(source, "is not valid YAML or JSON: " + dev.tokenctl.core.Text.quoteSafe(reason));
+            throw invalid(source, "is not valid YAML or JSON: " + Text.quoteSafe(reason));
         }
     }
 
     private static TokenctlException invalid(String source, String what) {
         return TokenctlException.invalid("policy file " + source + ": " + what + " (nothing was changed)");
-    }
-
-    private static ObjectMapper strict(ObjectMapper mapper) {
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(8).maxStringLength(4096).maxNumberLength(32).build());
-        return mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    }
-
-    static final class Json {
-        static final ObjectMapper MAPPER = strict(new ObjectMapper());
-    }
-
-    static final class Yaml {
-        static final ObjectMapper MAPPER;
-
-        static {
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(5);
-            options.setNestingDepthLimit(8);
-            options.setCodePointLimit(MAX_BYTES);
-            options.setAllowDuplicateKeys(false);
-            MAPPER = strict(new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build()));
-        }
     }
 }

@@ -2,8 +2,6 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.StoreCopy;
-import dev.tokenctl.core.Text;
-import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,13 +10,6 @@ import picocli.CommandLine.Option;
 @Command(name = "store", description = "Describe the store, or copy it into another one (a file or a PostgreSQL database).")
 final class StoreCommand {
 
-    record InfoView(String engine, String location, int schemaVersion, long tokens, long activeTokens,
-                    long expiredTokens, long revokedTokens, long ipFilters, long auditEvents) {
-    }
-
-    record CopyView(String from, String to, long tokens, long ipFilters, long auditEvents) {
-    }
-
     @Command(name = "info", description = "Show the store's engine, location (never a password), schema version and counts.")
     static final class InfoCommand extends BaseCommand {
         @Override
@@ -26,22 +17,9 @@ final class StoreCommand {
             Store store = app.store();
             Store.Description description = store.describe();
             Store.Counts counts = store.counts(app.session().now());
-            InfoView view = new InfoView(description.engine(), description.location(), description.schemaVersion(),
-                    counts.tokens(), counts.active(), counts.expired(), counts.revoked(), counts.ipFilters(),
-                    counts.auditEvents());
-            Output output = output();
-            if (!output.isText()) {
-                output.value(view);
-                return ExitCode.OK;
-            }
-            PrintWriter out = output.out;
-            out.printf("%-16s%s%n", "engine:", view.engine());
-            out.printf("%-16s%s%n", "location:", Text.escape(view.location()));
-            out.printf("%-16s%d%n", "schema-version:", view.schemaVersion());
-            out.printf("%-16s%d (%d active, %d expired, %d revoked)%n", "tokens:", view.tokens(), view.activeTokens(),
-                    view.expiredTokens(), view.revokedTokens());
-            out.printf("%-16s%d%n", "ip-filters:", view.ipFilters());
-            out.printf("%-16s%d%n", "audit-events:", view.auditEvents());
+            StoreRenderer.info(output(), new Views.StoreInfoView(description.engine(), description.location(),
+                    description.schemaVersion(), counts.tokens(), counts.active(), counts.expired(), counts.revoked(),
+                    counts.ipFilters(), counts.auditEvents()));
             return ExitCode.OK;
         }
     }
@@ -70,16 +48,8 @@ final class StoreCommand {
                 target = into.describe().location();
                 copied = StoreCopy.copy(from, into, now);
             }
-            CopyView view = new CopyView(from.describe().location(), target, copied.tokens(), copied.ipFilters(),
-                    copied.auditEvents());
-            Output output = output();
-            if (!output.isText()) {
-                output.value(view);
-                return ExitCode.OK;
-            }
-            output.out.printf("copied %s, %s, the policy and %s%n  from %s%n  to   %s%n", Text.count(view.tokens(), "token"),
-                    Text.count(view.ipFilters(), "IP filter"), Text.count(view.auditEvents(), "audit event"), Text.escape(view.from()),
-                    Text.escape(view.to()));
+            StoreRenderer.copy(output(), new Views.CopyView(from.describe().location(), target, copied.tokens(),
+                    copied.ipFilters(), copied.auditEvents()));
             return ExitCode.OK;
         }
     }

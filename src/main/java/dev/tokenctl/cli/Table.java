@@ -9,18 +9,18 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * A plain text table: a header row and left-aligned columns two spaces apart. When a width is
- * set and the table is wider, the columns marked shrinkable are cut (ending in "…") and then
- * the droppable ones left out until it fits, so the columns never break. Styles (colours) are
- * applied after alignment.
+ * A plain text table: a header row and left-aligned columns two spaces apart. Cells are never
+ * cut: when a width is set and the table is wider, a column with a compact form (a permission
+ * list as {@code ManageCluster +2}) takes it, then whole columns are left out from the right,
+ * but never the first {@code kept} ones (the id and name people copy into the next command).
+ * Styles (colours) are applied after alignment.
  */
 final class Table {
-    private static final int MIN_SHRUNK = 8;
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
-    private final List<Integer> shrinkable = new ArrayList<>();
-    private final List<Integer> droppable = new ArrayList<>();
+    private final Map<Integer, UnaryOperator<String>> compact = new HashMap<>();
     private final Map<Integer, UnaryOperator<String>> styles = new HashMap<>();
+    private int kept = 1;
 
     Table(String... headers) {
         this.headers = headers;
@@ -34,15 +34,15 @@ final class Table {
         rows.add(cells);
     }
 
-    /** Lets this column be cut when the table is too wide; the first marked is cut first. */
-    Table shrinkable(int column) {
-        shrinkable.add(column);
+    /** Gives a column a compact form of its cells, used when the table is too wide. */
+    Table compact(int column, UnaryOperator<String> form) {
+        compact.put(column, form);
         return this;
     }
 
-    /** Lets this column be left out when cutting is not enough; the first marked goes first. */
-    Table droppable(int column) {
-        droppable.add(column);
+    /** The first {@code columns} columns are never left out. */
+    Table keep(int columns) {
+        kept = columns;
         return this;
     }
 
@@ -55,56 +55,43 @@ final class Table {
         print(out, 0);
     }
 
-    /** Prints the table within {@code width} columns; 0 means no limit. */
+    /** Prints the table within {@code width} columns where it can; 0 means no limit. */
     void print(PrintWriter out, int width) {
+        int[] widths = widths();
+        if (width > 0 && total(widths) > width && !compact.isEmpty()) {
+            for (String[] row : rows) {
+                compact.forEach((column, form) -> row[column] = form.apply(row[column]));
+            }
+            widths = widths();
+        }
+        for (int column = headers.length - 1; width > 0 && total(widths) > width && column >= kept; column--) {
+            widths[column] = -1;
+        }
+        StringBuilder line = new StringBuilder(256);
+        line(out, line, headers, widths, false);
+        for (String[] row : rows) {
+            line(out, line, row, widths, true);
+        }
+    }
+
+    private int[] widths() {
         int[] widths = new int[headers.length];
         for (int i = 0; i < headers.length; i++) {
             widths[i] = length(headers[i]);
         }
-        int[][] lengths = new int[rows.size()][];
-        for (int r = 0; r < rows.size(); r++) {
-            String[] row = rows.get(r);
-            lengths[r] = new int[row.length];
+        for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                lengths[r][i] = length(row[i]);
-                widths[i] = Math.max(widths[i], lengths[r][i]);
+                widths[i] = Math.max(widths[i], length(row[i]));
             }
         }
-        if (width > 0) {
-            int excess = total(widths) - width;
-            for (int column : shrinkable) {
-                if (excess <= 0) {
-                    break;
-                }
-                int cut = Math.min(excess, widths[column] - Math.max(MIN_SHRUNK, length(headers[column])));
-                if (cut > 0) {
-                    widths[column] -= cut;
-                    excess -= cut;
-                }
-            }
-            for (int column : droppable) {
-                if (excess <= 0) {
-                    break;
-                }
-                excess -= widths[column] + 2;
-                widths[column] = -1;
-            }
-        }
-        int[] headerLengths = new int[headers.length];
-        for (int i = 0; i < headers.length; i++) {
-            headerLengths[i] = length(headers[i]);
-        }
-        StringBuilder line = new StringBuilder(256);
-        line(out, line, headers, headerLengths, widths, false);
-        for (int r = 0; r < rows.size(); r++) {
-            line(out, line, rows.get(r), lengths[r], widths, true);
-        }
+        return widths;
     }
 
+    /** The width of the columns that are shown, with two spaces between each. */
     private static int total(int[] widths) {
-        int sum = 2 * (widths.length - 1);
+        int sum = -2;
         for (int w : widths) {
-            sum += w;
+            sum += w < 0 ? 0 : w + 2;
         }
         return sum;
     }
@@ -113,23 +100,16 @@ final class Table {
         return text.codePointCount(0, text.length());
     }
 
-    private void line(PrintWriter out, StringBuilder line, String[] cells, int[] lengths, int[] widths, boolean styled) {
+    private void line(PrintWriter out, StringBuilder line, String[] cells, int[] widths, boolean styled) {
         line.setLength(0);
         for (int i = 0; i < cells.length; i++) {
             if (widths[i] < 0) {
                 continue;
             }
             String cell = cells[i];
-            int length = lengths[i];
-            if (length > widths[i]) {
-                cell = cell.substring(0, cell.offsetByCodePoints(0, widths[i] - 1)) + "…";
-                length = widths[i];
-            }
             UnaryOperator<String> style = styled ? styles.get(i) : null;
             line.append(style == null ? cell : style.apply(cell));
-            if (i < cells.length - 1) {
-                line.append(" ".repeat(widths[i] - length + 2));
-            }
+            line.append(" ".repeat(widths[i] - length(cell) + 2));
         }
         int end = line.length();
         while (end > 0 && line.charAt(end - 1) == ' ') {

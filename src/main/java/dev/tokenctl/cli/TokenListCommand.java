@@ -1,13 +1,9 @@
 package dev.tokenctl.cli;
 
-import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenService;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,33 +36,9 @@ final class TokenListCommand extends BaseCommand {
         if (expiringWithin != null && status == null) {
             statuses = EnumSet.of(Token.Status.ACTIVE);
         }
-        Output output = output();
-        Instant now = context.clock().instant();
         TokenService tokens = app.tokens();
-        if (!output.isText()) {
-            try (Output.Sequence sequence = output.sequence()) {
-                tokens.list(statuses, expiringWithin, t -> sequence.add(Views.token(t, now)));
-            }
-            return ExitCode.OK;
-        }
-        Table table = new Table("ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "IP FILTER", "CREATED", "LAST USED");
-        // Tokens share a few permission sets; each is spelled out once.
-        Map<Set<Permission>, String> spelled = new HashMap<>();
-        tokens.list(statuses, expiringWithin, t -> table.row(t.id(), t.name(),
-                spelled.computeIfAbsent(t.permissions(), Permission::format), t.status(now).label(),
-                t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), output.context.zone()) + " ("
-                        + Times.relative(t.expiresAt(), now, false) + ")",
-                t.ipFilter() == null ? "-" : t.ipFilter(),
-                Times.date(t.createdAt(), output.context.zone()),
-                t.lastUsedAt() == null ? "never" : Times.relative(t.lastUsedAt(), now, false)));
-        boolean colour = Terminal.colour(output.context);
-        table.shrinkable(2).shrinkable(1).shrinkable(5).droppable(6).droppable(7).droppable(5)
-                .style(3, status -> Terminal.paint(colour, switch (status) {
-                    case "active" -> "32";
-                    case "expired" -> "33";
-                    default -> "31";
-                }, status))
-                .print(output.out, Terminal.width(output.context));
+        Set<Token.Status> chosen = statuses;
+        TokenRenderer.list(output(), sink -> tokens.list(chosen, expiringWithin, sink), context.clock().instant());
         return ExitCode.OK;
     }
 }

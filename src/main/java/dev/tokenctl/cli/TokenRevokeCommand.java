@@ -1,7 +1,5 @@
 package dev.tokenctl.cli;
 
-import dev.tokenctl.core.Text;
-import dev.tokenctl.core.TokenService;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,23 +15,7 @@ final class TokenRevokeCommand extends BaseCommand {
 
     @Override
     ExitCode run() {
-        List<TokenService.Revoked> outcome = app.tokens().revoke(tokens, reason);
-        Output output = output();
-        if (output.isText()) {
-            for (TokenService.Revoked r : outcome) {
-                if (r.alreadyRevoked()) {
-                    err().println("tokenctl: " + r.token().id() + " (" + Text.escape(r.token().name()) + ") was already revoked at "
-                            + Times.iso(r.token().revokedAt()));
-                } else {
-                    output.out.println("revoked " + r.token().id() + " " + Text.escape(r.token().name()));
-                }
-            }
-        } else {
-            output.value(outcome.stream().map(r -> new Views.RevokedView(r.token().id(), r.token().name(),
-                    Times.iso(r.token().revokedAt()), r.token().revokeReason(), r.alreadyRevoked())).toList());
-            outcome.stream().filter(TokenService.Revoked::alreadyRevoked).forEach(r -> err().println(
-                    "tokenctl: " + r.token().id() + " (" + Text.escape(r.token().name()) + ") was already revoked"));
-        }
+        TokenRenderer.revoked(output(), err(), app.tokens().revoke(tokens, reason));
         return ExitCode.OK;
     }
 }

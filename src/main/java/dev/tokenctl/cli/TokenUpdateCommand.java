@@ -19,12 +19,7 @@ final class TokenUpdateCommand extends BaseCommand {
     @Override
     ExitCode run() {
         Token updated = app.tokens().updatePermissions(token, Converters.Permissions.union(permissions));
-        Output output = output();
-        if (output.isText()) {
-            TokenShowCommand.print(output, updated, context.clock().instant());
-        } else {
-            output.value(Views.token(updated, context.clock().instant()));
-        }
+        TokenRenderer.show(output(), updated, context.clock().instant());
         return ExitCode.OK;
     }
 }

@@ -1,7 +1,6 @@
 package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Permission;
-import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenService;
 import dev.tokenctl.core.Verification;
 import dev.tokenctl.core.Verifier;
@@ -77,13 +76,7 @@ final class TokenVerifyCommand extends BaseCommand {
             TokenInput input = new TokenInput(in, () -> { });
             Verification v = tokens.verify(input.single(tokenFile == null ? "standard input" : Converters.shown(tokenFile)),
                     address, needed);
-            if (!output.isText()) {
-                output.value(Views.verification(v));
-            } else if (v.valid()) {
-                output.out.println("valid " + v.token().id() + " " + Text.escape(v.token().name()));
-            } else {
-                err().println("denied: " + v.reason().label());
-            }
+            TokenRenderer.verification(output, err(), v);
             return v.valid() ? ExitCode.OK : ExitCode.DENIED;
         }
     }
@@ -93,12 +86,7 @@ final class TokenVerifyCommand extends BaseCommand {
         boolean allValid = true;
         for (Verification v : answers) {
             allValid &= v.valid();
-            if (output.isText()) {
-                output.out.println(v.valid() ? "valid " + v.token().id() + " " + Text.escape(v.token().name())
-                        : "denied: " + v.reason().label());
-            } else {
-                output.line(Views.verification(v));
-            }
+            TokenRenderer.answer(output, v);
         }
         return allValid;
     }

@@ -1,11 +1,17 @@
 package dev.tokenctl.cli;
 
 import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.IpFilter;
+import dev.tokenctl.core.IpFilterService;
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Policy;
+import dev.tokenctl.core.PolicySetting;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.Verification;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The records that json and yaml output are made of: never a secret or a digest. */
@@ -33,6 +39,42 @@ final class Views {
     }
 
     record AuditView(String at, String user, String action, String tokenId, String details) {
+    }
+
+    /** The policy: its settings in order, keyed as a policy file is, exactly what {@link PolicyFile} reads back. */
+    static Map<String, Object> policy(Policy p) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        for (PolicySetting setting : PolicySetting.values()) {
+            view.put(setting.key(), setting.view(setting.get(p)));
+        }
+        return view;
+    }
+
+    /** A token a policy change would revoke or cut back. */
+    record EffectView(String id, String name, String action, String expiresAt, String newExpiresAt) {
+    }
+
+    /** What a policy change would do. */
+    record PlanView(Map<String, Object> before, Map<String, Object> after, List<EffectView> effects) {
+    }
+
+    record FilterView(String name, List<String> rules, String text, String createdAt, String updatedAt,
+                      List<String> usedByTokens, boolean usedByPolicy) {
+    }
+
+    record DecisionView(String filter, String address, boolean allowed, String action, Integer line, String rule) {
+    }
+
+    record StoreInfoView(String engine, String location, int schemaVersion, long tokens, long activeTokens,
+                         long expiredTokens, long revokedTokens, long ipFilters, long auditEvents) {
+    }
+
+    record CopyView(String from, String to, long tokens, long ipFilters, long auditEvents) {
+    }
+
+    static FilterView filter(IpFilter f, IpFilterService.Users users) {
+        return new FilterView(f.name(), f.rules().stream().map(IpFilter.Rule::text).toList(), f.text(),
+                Times.iso(f.createdAt()), Times.iso(f.updatedAt()), users.tokens(), users.policy());
     }
 
     static TokenView token(Token t, Instant now) {

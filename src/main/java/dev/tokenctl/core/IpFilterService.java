@@ -34,8 +34,7 @@ public final class IpFilterService {
         IpFilter.Parsed parsed = IpFilter.parse(rules);
         return store.transaction(() -> {
             if (store.ipFilter(name).isPresent()) {
-                throw TokenctlException.conflict("an IP filter named '" + name + "' already exists"
-                        + " (change it with 'tokenctl ipfilter update', or choose another name)");
+                throw Refusals.Unique.IP_FILTER_NAME.taken(name);
             }
             IpFilter filter = new IpFilter(name, parsed.text(), parsed.rules(), session.now(), session.now());
             store.insertIpFilter(filter);
@@ -82,8 +81,7 @@ public final class IpFilterService {
 
     /** @throws TokenctlException NOT_FOUND */
     public IpFilter get(String name) {
-        return store.ipFilter(name).orElseThrow(() -> TokenctlException.notFound("no IP filter named '"
-                + Text.quoteSafe(name) + "' (run 'tokenctl ipfilter list')"));
+        return store.ipFilter(name).orElseThrow(() -> Refusals.noIpFilter(name, "run 'tokenctl ipfilter list'"));
     }
 
     public List<IpFilter> list() {

@@ -98,33 +98,20 @@ public final class PolicyService {
         }
         String filter = policy.enforcedIpFilter();
         if (filter != null && store.ipFilter(filter).isEmpty()) {
-            throw TokenctlException.notFound("no IP filter named '" + Text.quoteSafe(filter)
-                    + "' to enforce (add it first with 'tokenctl ipfilter add')");
+            throw Refusals.noIpFilter(filter, "add it first with 'tokenctl ipfilter add'");
         }
     }
 
     /** {@code setting: old -> new} for each setting that changed, separated by semicolons. */
     public static String differences(Policy before, Policy after) {
         StringJoiner out = new StringJoiner("; ");
-        diff(out, "tokens-enabled", before.tokensEnabled(), after.tokensEnabled());
-        diff(out, "max-expiry", format(before.maxExpiry()), format(after.maxExpiry()));
-        diff(out, "default-expiry", format(before.defaultExpiry()), format(after.defaultExpiry()));
-        diff(out, "enforced-ip-filter", orNone(before.enforcedIpFilter()), orNone(after.enforcedIpFilter()));
-        diff(out, "allow-permission-updates", before.allowPermissionUpdates(), after.allowPermissionUpdates());
-        return out.toString();
-    }
-
-    private static void diff(StringJoiner out, String name, Object before, Object after) {
-        if (!Objects.equals(before, after)) {
-            out.add(name + ": " + before + " -> " + after);
+        for (PolicySetting setting : PolicySetting.values()) {
+            Object old = setting.get(before);
+            Object now = setting.get(after);
+            if (!Objects.equals(old, now)) {
+                out.add(setting.label() + ": " + setting.format(old) + " -> " + setting.format(now));
+            }
         }
-    }
-
-    private static String format(Duration duration) {
-        return duration == null ? "none" : Durations.format(duration);
-    }
-
-    private static String orNone(String value) {
-        return value == null ? "none" : value;
+        return out.toString();
     }
 }

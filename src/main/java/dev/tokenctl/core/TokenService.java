@@ -70,8 +70,7 @@ public final class TokenService {
             String filter = request.ipFilter();
             if (filter != null) {
                 if (store.ipFilter(filter).isEmpty()) {
-                    throw TokenctlException.notFound("no IP filter named '" + Text.quoteSafe(filter)
-                            + "' (run 'tokenctl ipfilter list', or add it with 'tokenctl ipfilter add')");
+                    throw Refusals.noIpFilter(filter, "run 'tokenctl ipfilter list', or add it with 'tokenctl ipfilter add'");
                 }
                 if (policy.enforcedIpFilter() != null && !policy.enforcedIpFilter().equals(filter)) {
                     throw TokenctlException.policy("IP filter '" + filter + "' is not allowed: the policy enforces '"
@@ -79,7 +78,7 @@ public final class TokenService {
                 }
             }
             if (store.activeNameExists(request.name())) {
-                throw nameInUse(request.name());
+                throw Refusals.Unique.TOKEN_NAME.taken(request.name());
             }
             Token token = new Token(format.newId(), request.name(), request.description(),
                     Set.copyOf(request.permissions()), now, expiresAt, filter, null, null, null, null, null);
@@ -101,8 +100,7 @@ public final class TokenService {
         Optional<Token> found = TokenFormat.looksLikeId(idOrName) ? store.token(idOrName) : Optional.empty();
         String name = normalized(idOrName);
         return found.or(() -> store.tokenByName(name))
-                .or(() -> name.equals(idOrName) ? Optional.empty() : store.tokenByName(idOrName)).orElseThrow(() -> TokenctlException.notFound(
-                "no token with id or name '" + Text.quoteSafe(idOrName) + "' (run 'tokenctl token list --all')"));
+                .or(() -> name.equals(idOrName) ? Optional.empty() : store.tokenByName(idOrName)).orElseThrow(() -> Refusals.noToken(idOrName));
     }
 
     /** Streams the tokens that match, oldest first. */
@@ -309,10 +307,6 @@ public final class TokenService {
         return java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC);
     }
 
-    static TokenctlException nameInUse(String name) {
-        return TokenctlException.conflict("a token named '" + Text.quoteSafe(name) + "' already exists"
-                + " (choose another name, or revoke or rotate the existing one)");
-    }
 
     /** All statuses but revoked: what a listing shows by default. */
     public static Set<Token.Status> unrevoked() {

@@ -37,8 +37,7 @@ final class CommandPath {
         Map<String, Cli.Node> children = Cli.TREE;
         for (String name : path) {
             Cli.Node node = children.get(name);
-            level.addSubcommand(name, node.type());
-            level = level.getSubcommands().get(name);
+            level = Cli.add(level, name, node.type());
             children = node.children();
         }
         Cli.addAll(level, children);

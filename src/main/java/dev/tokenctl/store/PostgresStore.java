@@ -1,6 +1,7 @@
 package dev.tokenctl.store;
 
 import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.Refusals;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenQuery;
@@ -235,14 +236,11 @@ public final class PostgresStore extends JdbcStore {
         String user = shown(where.user());
         String database = shown(where.database());
         Throwable cause = e.getCause();
-        TokenctlException.Kind kind = TokenctlException.Kind.STORAGE;
         String message;
         if (state.equals("23505") && "tokens_unrevoked_name".equals(constraint)) {
-            kind = TokenctlException.Kind.CONFLICT;
-            message = "a token of that name already exists (choose another name, or revoke or rotate the existing one)";
+            return Refusals.Unique.TOKEN_NAME.taken(null);
         } else if (state.equals("23505") && "ip_filters_pkey".equals(constraint)) {
-            kind = TokenctlException.Kind.CONFLICT;
-            message = "an IP filter of that name already exists (choose another name, or use 'tokenctl ipfilter update')";
+            return Refusals.Unique.IP_FILTER_NAME.taken(null);
         } else if (state.equals("28P01")) {
             message = at + " refused the password of user '" + user + "'"
                     + (where.password() == null ? "" : ", from " + shown(where.passwordSource()))
@@ -297,7 +295,7 @@ public final class PostgresStore extends JdbcStore {
         } else {
             message = store + " failed: " + shown(said) + " (run with --verbose for details)";
         }
-        return new TokenctlException(kind, message, e);
+        return new TokenctlException(TokenctlException.Kind.STORAGE, message, e);
     }
 
     /** Text from the URL, the environment, the driver or the server, for a message. */

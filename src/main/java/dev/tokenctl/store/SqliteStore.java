@@ -1,5 +1,6 @@
 package dev.tokenctl.store;
 
+import dev.tokenctl.core.Refusals;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
 import java.io.IOException;
@@ -207,15 +208,12 @@ public final class SqliteStore extends JdbcStore {
         SQLiteErrorCode code = e instanceof SQLiteException sqlite ? sqlite.getResultCode() : null;
         String location = shown(path.toString());
         String message;
-        TokenctlException.Kind kind = TokenctlException.Kind.STORAGE;
         if (code == null) {
             message = "store " + location + " failed: " + shown(String.valueOf(e.getMessage())) + " (run with --verbose for details)";
         } else if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE && String.valueOf(e.getMessage()).contains("tokens.name")) {
-            kind = TokenctlException.Kind.CONFLICT;
-            message = "a token of that name already exists (choose another name, or revoke or rotate the existing one)";
+            return Refusals.Unique.TOKEN_NAME.taken(null);
         } else if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE && String.valueOf(e.getMessage()).contains("ip_filters.name")) {
-            kind = TokenctlException.Kind.CONFLICT;
-            message = "an IP filter of that name already exists (choose another name, or use 'tokenctl ipfilter update')";
+            return Refusals.Unique.IP_FILTER_NAME.taken(null);
         } else {
             message = switch (code.code & 0xff) {
                 case 5, 6 -> "store " + location + " is locked by another process; gave up after "
@@ -228,7 +226,7 @@ public final class SqliteStore extends JdbcStore {
                 default -> "store " + location + " failed: " + code.name() + " (run with --verbose for details)";
             };
         }
-        return new TokenctlException(kind, message, e);
+        return new TokenctlException(TokenctlException.Kind.STORAGE, message, e);
     }
 
     private static String full(String location) {

@@ -84,7 +84,7 @@ class HelpTest {
     @Test
     void helpShowsDefaultsAndAcceptedValues() {
         CliRunner cli = new CliRunner(dir);
-        assertThat(cli.run("token", "list", "--help").out()).contains("text, json, yaml (default: text)",
+        assertThat(cli.run("token", "list", "--help").out()).contains("text, wide, json, yaml (default: text)",
                 "active, expired, revoked");
         assertThat(cli.run("token", "create", "--help").out()).contains("One of: ReadHealthCheck,", "ManageOrganizationLinks.");
         assertThat(cli.run("completion", "--help").out()).contains("bash, zsh");
@@ -116,19 +116,31 @@ class HelpTest {
     }
 
     @Test
-    void tablesFitTheTerminalAndHaveNoColourWhenNotATerminal() {
+    void tablesFitTheTerminalWithoutCuttingIdsOrNamesAndHaveNoColourWhenNotATerminal() {
         CliRunner cli = new CliRunner(dir);
-        cli.create("a-rather-long-name-for-a-token-used-by-the-nightly-pipeline", "--permission",
-                "ReadHealthCheck,ViewOrganizations,ManageOrganizations,ImportOrganization", "--no-expiry");
+        String name = "nightly-pipeline-gc";
+        String id = cli.run("token", "create", "--name", name, "--permission",
+                "ReadHealthCheck,ViewOrganizations,ManageOrganizations,ManageCluster", "--no-expiry").line();
+        id = id.substring(0, id.indexOf('~'));
         String wide = cli.run("token", "list").out();
-        assertThat(wide).doesNotContain("\u001b[", "…");
+        assertThat(wide).doesNotContain("\u001b[", "…").contains("ReadHealthCheck,ManageOrganizations,ViewOrganizations,ManageCluster"
+                .substring(0, 15), "LAST USED");
         cli.env.put("COLUMNS", "80");
         assertThat(cli.run("token", "list").out()).as("a pipe is never cut, whatever COLUMNS says").isEqualTo(wide);
         cli.terminal = true;
         cli.env.put("NO_COLOR", "1");
         List<String> narrow = cli.run("token", "list").out().lines().toList();
         assertThat(narrow).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
-        assertThat(narrow.get(0)).matches("ID +NAME +PERMISSIONS +STATUS +EXPIRES( +IP FILTER)?");
-        assertThat(narrow.get(1)).contains("…", "active", "never");
+        assertThat(narrow.get(0)).startsWith("ID").contains("NAME", "PERMISSIONS", "STATUS").doesNotContain("LAST USED");
+        assertThat(narrow.get(1)).startsWith(id + "  " + name + "  ").contains("ReadHealthCheck +3", "active")
+                .doesNotContain("…");
+        // -o wide shows every column and every permission, whatever the width.
+        List<String> all = cli.run("-o", "wide", "token", "list").out().lines().toList();
+        assertThat(all.get(0)).contains("LAST USED");
+        assertThat(all.get(1)).contains("ManageCluster", "ViewOrganizations");
+        // A name wider than the terminal is still printed whole: it is what the next command needs.
+        String longName = "a-rather-long-name-for-a-token-used-by-the-nightly-pipeline-of-the-platform-team";
+        cli.create(longName);
+        assertThat(cli.run("token", "list").out()).contains(longName);
     }
 }

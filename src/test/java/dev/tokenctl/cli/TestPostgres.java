@@ -1,5 +1,12 @@
 package dev.tokenctl.cli;
 
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -7,7 +14,10 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Assertions;
@@ -15,15 +25,17 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL server the tests run against: the one {@code .ci/postgres} starts, named by
- * TOKENCTL_TEST_PG (an administrator's URL) and TOKENCTL_TEST_PGPASSWORD. Each store gets a
+ * TOKENCTL_TEST_PG (an administrator's URL) and TOKENCTL_TEST_PGPASSWORD, or, when those are
+ * not set, one started for this JVM (see {@link #servers}). Each store gets a
  * database of its own; the oldest are dropped as new ones are made, the rest when the JVM ends.
  */
 final class TestPostgres {
-    static final String ADMIN_URL = System.getenv("TOKENCTL_TEST_PG");
-    static final String PASSWORD = System.getenv("TOKENCTL_TEST_PGPASSWORD");
+    private static final Map<String, String> SERVERS = servers();
+    static final String ADMIN_URL = SERVERS.get("TOKENCTL_TEST_PG");
+    static final String PASSWORD = SERVERS.get("TOKENCTL_TEST_PGPASSWORD");
     /** A server that accepts TLS connections only, and the certificate it presents. */
-    static final String TLS_URL = System.getenv("TOKENCTL_TEST_PG_TLS");
-    static final String TLS_CERTIFICATE = System.getenv("TOKENCTL_TEST_PG_CA");
+    static final String TLS_URL = SERVERS.get("TOKENCTL_TEST_PG_TLS");
+    static final String TLS_CERTIFICATE = SERVERS.get("TOKENCTL_TEST_PG_CA");
     private static final int KEEP = 12;
     private static final Deque<String> DATABASES = new ArrayDeque<>();
 
@@ -35,6 +47,72 @@ final class TestPostgres {
                 }
             }
         }));
+    }
+
+    /**
+     * The servers named by TOKENCTL_TEST_PG*, as .ci/run starts them; else, where Debian's
+     * PostgreSQL server is installed, throw-away ones that .ci/postgres starts on free loopback
+     * ports for this JVM and stops when it ends; else none, and the PostgreSQL tests are skipped.
+     */
+    private static Map<String, String> servers() {
+        Map<String, String> servers = new HashMap<>(System.getenv());
+        if (servers.get("TOKENCTL_TEST_PG") != null || "true".equals(servers.get("CI"))) {
+            return servers;
+        }
+        Path script = Path.of(".ci/postgres").toAbsolutePath();
+        if (!Files.isExecutable(script) || !hasServer()) {
+            System.err.println("PostgreSQL tests skipped: no PostgreSQL server installed"
+                    + " (apt-get install postgresql, or start one with .ci/postgres and export what it prints)");
+            return servers;
+        }
+        try {
+            Path dir = Files.createTempDirectory("tokenctl-test-pg");
+            int port = freePorts();
+            ProcessBuilder start = new ProcessBuilder(script.toString(), "start", dir.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            start.environment().put("TOKENCTL_TEST_PG_PORT", String.valueOf(port));
+            Process process = start.start();
+            String exports = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(".ci/postgres start failed");
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    new ProcessBuilder(script.toString(), "stop", dir.toString()).inheritIO().start().waitFor();
+                } catch (IOException | InterruptedException e) {
+                    // Nothing more to do as the JVM ends.
+                }
+            }));
+            exports.lines().filter(l -> l.startsWith("export ")).forEach(l -> {
+                String pair = l.substring("export ".length());
+                servers.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            });
+            return servers;
+        } catch (IOException | InterruptedException | IllegalStateException e) {
+            System.err.println("PostgreSQL tests skipped: could not start throw-away servers: " + e.getMessage());
+            return servers;
+        }
+    }
+
+    private static boolean hasServer() {
+        File[] versions = new File("/usr/lib/postgresql").listFiles();
+        return versions != null && Arrays.stream(versions).anyMatch(v -> new File(v, "bin/initdb").canExecute());
+    }
+
+    /** A port that is free, with the one after it free too, for the plain and the TLS server. */
+    private static int freePorts() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+            try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // Try another pair.
+            }
+        }
+        throw new IOException("no two free ports in a row on loopback");
     }
 
     private TestPostgres() {

@@ -1,0 +1,140 @@
+package dev.tokenctl.cli;
+
+import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Text;
+import dev.tokenctl.core.Token;
+import dev.tokenctl.core.TokenService;
+import dev.tokenctl.core.Verification;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** Tokens as text, json or yaml: for show, list, update, revoke, verify and the metadata of create and rotate. */
+final class TokenRenderer {
+    private TokenRenderer() {
+    }
+
+    /** Every field of one token (never its secret). */
+    static void show(Output output, Token t, Instant now) {
+        if (!output.isText()) {
+            output.value(Views.token(t, now));
+            return;
+        }
+        PrintWriter out = output.out;
+        ZoneId zone = output.context.zone();
+        field(out, "ID", t.id());
+        field(out, "Name", t.name());
+        field(out, "Description", t.description() == null ? "-" : t.description());
+        field(out, "Status", t.status(now).label());
+        field(out, "Permissions", String.join(", ", Views.names(t.permissions())));
+        field(out, "Created", Times.local(t.createdAt(), now, zone, "-"));
+        field(out, "Expires", Times.local(t.expiresAt(), now, zone, "never"));
+        field(out, "IP filter", t.ipFilter() == null ? "-" : t.ipFilter());
+        field(out, "Last used", Times.local(t.lastUsedAt(), now, zone, "never")
+                + (t.lastUsedAddress() == null ? "" : " from " + t.lastUsedAddress()));
+        if (t.revokedAt() != null) {
+            field(out, "Revoked", Times.local(t.revokedAt(), now, zone, "-"));
+            field(out, "Reason", t.revokeReason());
+        }
+        if (t.rotatedFrom() != null) {
+            field(out, "Rotated from", t.rotatedFrom());
+        }
+    }
+
+    private static void field(PrintWriter out, String label, String value) {
+        out.printf("%-13s %s%n", label + ":", Text.escape(value));
+    }
+
+    /**
+     * The tokens {@code source} gives, streamed as json/yaml, or as a table for people: on a
+     * terminal it fits the width by writing long permission lists as {@code First +N} and then
+     * leaving out columns from the right, never the id or the name; {@code -o wide} shows all.
+     */
+    static void list(Output output, Consumer<Consumer<Token>> source, Instant now) {
+        if (!output.isText()) {
+            try (Output.Sequence sequence = output.sequence()) {
+                source.accept(t -> sequence.add(Views.token(t, now)));
+            }
+            return;
+        }
+        ZoneId zone = output.context.zone();
+        Table table = new Table("ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "IP FILTER", "CREATED", "LAST USED");
+        // Tokens share a few permission sets; each is spelled out once.
+        Map<Set<Permission>, String> spelled = new HashMap<>();
+        source.accept(t -> table.row(t.id(), t.name(),
+                spelled.computeIfAbsent(t.permissions(), TokenRenderer::spell), t.status(now).label(),
+                t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), zone) + " ("
+                        + Times.relative(t.expiresAt(), now, false) + ")",
+                t.ipFilter() == null ? "-" : t.ipFilter(),
+                Times.date(t.createdAt(), zone),
+                t.lastUsedAt() == null ? "never" : Times.relative(t.lastUsedAt(), now, false)));
+        boolean colour = Terminal.colour(output.context);
+        table.keep(2).compact(2, TokenRenderer::summary)
+                .style(3, status -> Terminal.paint(colour, switch (status) {
+                    case "active" -> "32";
+                    case "expired" -> "33";
+                    default -> "31";
+                }, status))
+                .print(output.out, output.width());
+    }
+
+    private static String spell(Set<Permission> permissions) {
+        return String.join(",", Views.names(permissions));
+    }
+
+    /** {@code A,B,C} as {@code A +2}: the first permission, in catalog order, and how many more. */
+    static String summary(String permissions) {
+        int comma = permissions.indexOf(',');
+        if (comma < 0) {
+            return permissions;
+        }
+        long more = permissions.chars().filter(c -> c == ',').count();
+        return permissions.substring(0, comma) + " +" + more;
+    }
+
+    /** What revoke did: one line each on stdout, and on stderr for tokens revoked before. */
+    static void revoked(Output output, PrintWriter err, List<TokenService.Revoked> outcome) {
+        if (!output.isText()) {
+            output.value(outcome.stream().map(r -> new Views.RevokedView(r.token().id(), r.token().name(),
+                    Times.iso(r.token().revokedAt()), r.token().revokeReason(), r.alreadyRevoked())).toList());
+        }
+        for (TokenService.Revoked r : outcome) {
+            String token = r.token().id() + " (" + Text.escape(r.token().name()) + ")";
+            if (r.alreadyRevoked()) {
+                err.println("tokenctl: " + token + " was already revoked"
+                        + (output.isText() ? " at " + Times.iso(r.token().revokedAt()) : ""));
+            } else if (output.isText()) {
+                output.out.println("revoked " + r.token().id() + " " + Text.escape(r.token().name()));
+            }
+        }
+    }
+
+    /** One answer of verify: text on stdout when valid and on stderr when denied, or one json/yaml document. */
+    static void verification(Output output, PrintWriter err, Verification v) {
+        if (!output.isText()) {
+            output.value(Views.verification(v));
+        } else if (v.valid()) {
+            output.out.println(valid(v));
+        } else {
+            err.println("denied: " + v.reason().label());
+        }
+    }
+
+    /** One answer of verify --batch: a line of text or of JSON Lines, or a YAML document. */
+    static void answer(Output output, Verification v) {
+        if (output.isText()) {
+            output.out.println(v.valid() ? valid(v) : "denied: " + v.reason().label());
+        } else {
+            output.line(Views.verification(v));
+        }
+    }
+
+    private static String valid(Verification v) {
+        return "valid " + v.token().id() + " " + Text.escape(v.token().name());
+    }
+}
