@@ -3,7 +3,7 @@
 
 _tokenctl_subcommands() {
   case "$1" in
-    "") echo "token policy ipfilter permissions audit store completion" ;;
+    "") echo "token policy ipfilter permissions audit store serve metrics completion" ;;
     " token") echo "create list show verify rotate update revoke" ;;
     " policy") echo "show set" ;;
     " ipfilter") echo "add list show update remove test" ;;
@@ -42,6 +42,8 @@ _tokenctl_options() {
     " store") echo "--db -o --output --verbose -h --help -V --version" ;;
     " store info") echo "--db -o --output --verbose -h --help -V --version" ;;
     " store copy") echo "--to --db -o --output --verbose -h --help -V --version" ;;
+    " serve") echo "--listen --trusted-proxy --introspection-caller --tls-cert --tls-key --insecure --access-log --metrics-expiry-window --db -o --output --verbose -h --help -V --version" ;;
+    " metrics") echo "--metrics-expiry-window --db -o --output --verbose -h --help -V --version" ;;
     " completion") echo "--db -o --output --verbose -h --help -V --version" ;;
   esac
 }
@@ -157,6 +159,20 @@ _tokenctl_value() {
     " store copy|--db") echo "file" ;;
     " store copy|-o") echo "values:text wide json yaml" ;;
     " store copy|--output") echo "values:text wide json yaml" ;;
+    " serve|--listen") echo "any" ;;
+    " serve|--trusted-proxy") echo "any" ;;
+    " serve|--introspection-caller") echo "any" ;;
+    " serve|--tls-cert") echo "file" ;;
+    " serve|--tls-key") echo "file" ;;
+    " serve|--access-log") echo "any" ;;
+    " serve|--metrics-expiry-window") echo "any" ;;
+    " serve|--db") echo "file" ;;
+    " serve|-o") echo "values:text wide json yaml" ;;
+    " serve|--output") echo "values:text wide json yaml" ;;
+    " metrics|--metrics-expiry-window") echo "any" ;;
+    " metrics|--db") echo "file" ;;
+    " metrics|-o") echo "values:text wide json yaml" ;;
+    " metrics|--output") echo "values:text wide json yaml" ;;
     " completion|--db") echo "file" ;;
     " completion|-o") echo "values:text wide json yaml" ;;
     " completion|--output") echo "values:text wide json yaml" ;;

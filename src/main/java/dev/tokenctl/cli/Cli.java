@@ -1,6 +1,7 @@
 package dev.tokenctl.cli;
 
 import dev.tokenctl.app.Application;
+import dev.tokenctl.app.Server;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
 import java.io.PrintWriter;
@@ -49,6 +50,8 @@ public final class Cli {
             "store", new Node(StoreCommand.class, ordered(
                     "info", Node.leaf(StoreCommand.InfoCommand.class),
                     "copy", Node.leaf(StoreCommand.CopyCommand.class))),
+            "serve", Node.leaf(ServeCommand.class),
+            "metrics", Node.leaf(MetricsCommand.class),
             "completion", Node.leaf(CompletionCommand.class));
 
     private static Map<String, Node> ordered(Object... pairs) {
@@ -61,7 +64,12 @@ public final class Cli {
 
     /** The whole command tree, for help, completion scripts and man pages. */
     public static CommandLine commandLine(Context context, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = root(context, application(context, err), err);
+        return commandLine(context, null, out, err);
+    }
+
+    /** The whole command tree, with {@code server} for the serve command. */
+    public static CommandLine commandLine(Context context, Server server, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = root(context, application(context, err), server, err);
         addAll(commandLine, TREE);
         return configure(commandLine, out, err);
     }
@@ -92,9 +100,9 @@ public final class Cli {
 
     /**
      * The root command alone, for a caller that adds the subcommands: each command it makes is
-     * given {@code application}, the global options and {@code context}.
+     * given {@code application}, the global options and {@code context}; serve is given {@code server}.
      */
-    public static CommandLine root(Context context, Application application, PrintWriter err) {
+    public static CommandLine root(Context context, Application application, Server server, PrintWriter err) {
         TokenctlCommand options = new TokenctlCommand();
         CommandLine commandLine = new CommandLine(options, new CommandLine.IFactory() {
             @Override
@@ -104,6 +112,9 @@ public final class Cli {
                     command.app = application;
                     command.options = options;
                     command.context = context;
+                }
+                if (made instanceof ServeCommand serve) {
+                    serve.server = server;
                 }
                 return made;
             }

@@ -205,7 +205,12 @@ public final class TokenService {
 
     /** A verifier for many tokens with the same address and required permissions. */
     public Verifier verifier(IPAddress address, Set<Permission> required) {
-        return new Verifier(session, address, required);
+        return verifier(address, required, new StoreRecords(session));
+    }
+
+    /** A verifier whose last uses and denied attempts go to {@code records}, such as a writer off the request path. */
+    public Verifier verifier(IPAddress address, Set<Permission> required, Verifier.Records records) {
+        return new Verifier(session, address, required, records);
     }
 
     /** Audit events, oldest first; {@code since} and {@code tokenId} may be null. */

@@ -13,38 +13,50 @@ import java.util.Set;
 
 /**
  * Checks token strings against the store and the policy, for one client address and one set of
- * required permissions: once for {@code token verify}, many times for {@code --batch}.
+ * required permissions: once for {@code token verify}, many times for {@code --batch}, once per
+ * request for the HTTP check.
  *
- * <p>Malformed strings and unknown ids are answered without writing anything. A valid use
- * updates the token's last-used time (and address) at most once a minute; these updates are
- * gathered and written together, in one transaction per 500 tokens or per second and on
- * {@link #close}, so a batch does not pay a commit per token. A denied verify of an existing
- * token is audited at most once a minute per token and reason. The policy and filters are read
- * again when they are more than a second old, so a long batch follows policy changes.
+ * <p>Malformed strings and unknown ids are answered without recording anything. A valid use is
+ * recorded as the token's last use at most once a minute; a denied verify of an existing token
+ * is recorded as an audit event; both go to a {@link Records}, which writes them (see
+ * {@link StoreRecords}) or hands them to a writer off the caller's path. The policy and filters
+ * are read on the first check and again when they are more than a second old, so a long batch
+ * follows policy changes; a verifier made per request reads them fresh every time.
  */
 public final class Verifier implements AutoCloseable {
     /** Last use and denied-verify audit events are written at most this often per token. */
     static final Duration RECORD_INTERVAL = Duration.ofMinutes(1);
     private static final long REFRESH_NANOS = 1_000_000_000L;
-    private static final int FLUSH_COUNT = 500;
+
+    /** Where a verifier's records go. */
+    public interface Records {
+        /** {@code tokenId} was used validly at {@code at}, from {@code address} (null when unknown). */
+        void used(String tokenId, Instant at, String address);
+
+        /** An existing token was denied; {@code details} as the audit shows them. */
+        void denied(String tokenId, String details);
+
+        /** Writes what is pending. */
+        void flush();
+    }
 
     private final Session session;
     private final Store store;
     private final IPAddress address;
     private final String addressText;
     private final Set<Permission> required;
-    private final Map<String, Instant> pendingUses = new LinkedHashMap<>();
+    private final Records records;
     private final Map<String, Optional<IpFilter>> filters = new HashMap<>();
     private Policy policy;
     private long readAt;
-    private long flushedAt = System.nanoTime();
 
-    Verifier(Session session, IPAddress address, Set<Permission> required) {
+    Verifier(Session session, IPAddress address, Set<Permission> required, Records records) {
         this.session = session;
         this.store = session.store();
         this.address = address;
         this.addressText = address == null ? null : IpFilter.format(address);
         this.required = Set.copyOf(required);
+        this.records = records;
     }
 
     public Verification verify(String tokenString) {
@@ -79,7 +91,7 @@ public final class Verifier implements AutoCloseable {
         }
         Token token = credential.token();
         if (!TokenFormat.digestsMatch(credential.digest(), TokenFormat.digest(parsed.secret()))) {
-            // Audited, but answered as an unknown id: without the secret nothing about the token is told.
+            // Recorded, but answered as an unknown id: without the secret nothing about the token is told.
             denied(Verification.Reason.UNKNOWN, token, "secret does not match");
             return new Verification(Verification.Reason.UNKNOWN, null);
         }
@@ -89,25 +101,14 @@ public final class Verifier implements AutoCloseable {
             return denied(reason, token, null);
         }
         if (token.lastUsedAt() == null || !now.isBefore(token.lastUsedAt().plus(RECORD_INTERVAL))) {
-            pendingUses.putIfAbsent(token.id(), now);
-            if (pendingUses.size() >= FLUSH_COUNT || System.nanoTime() - flushedAt > REFRESH_NANOS) {
-                flush();
-            }
+            records.used(token.id(), now, addressText);
         }
         return new Verification(Verification.Reason.VALID, token);
     }
 
-    /** Writes the gathered last-use times in one transaction. */
+    /** Writes what is pending. */
     public void flush() {
-        flushedAt = System.nanoTime();
-        if (pendingUses.isEmpty()) {
-            return;
-        }
-        store.transaction(() -> {
-            pendingUses.forEach((id, at) -> store.recordUse(id, at, addressText));
-            return null;
-        });
-        pendingUses.clear();
+        records.flush();
     }
 
     @Override
@@ -152,14 +153,7 @@ public final class Verifier implements AutoCloseable {
     }
 
     private Verification denied(Verification.Reason reason, Token token, String note) {
-        String details = "reason=" + reason.label() + (note == null ? "" : " (" + note + ")");
-        store.transaction(() -> {
-            Optional<Instant> last = store.lastAudit(token.id(), "verify-denied", details);
-            if (last.isEmpty() || !session.now().isBefore(last.get().plus(RECORD_INTERVAL))) {
-                session.audit("verify-denied", token.id(), details);
-            }
-            return null;
-        });
+        records.denied(token.id(), "reason=" + reason.label() + (note == null ? "" : " (" + note + ")"));
         return new Verification(reason, token);
     }
 }

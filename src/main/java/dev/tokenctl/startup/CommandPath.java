@@ -4,6 +4,7 @@ import dev.tokenctl.app.Application;
 import dev.tokenctl.cli.Cli;
 import dev.tokenctl.cli.Context;
 import dev.tokenctl.cli.TokenctlCommand;
+import dev.tokenctl.http.HttpServerFace;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ final class CommandPath {
         }
         Application application = Cli.application(context, err);
         WarmUp.start(application, path, dbArgument(args));
-        CommandLine root = Cli.root(context, application, err);
+        // The HTTP face only for serve, so that no other command loads it.
+        CommandLine root = Cli.root(context, application, path.contains("serve") ? new HttpServerFace() : null, err);
         CommandLine level = root;
         Map<String, Cli.Node> children = Cli.TREE;
         for (String name : path) {

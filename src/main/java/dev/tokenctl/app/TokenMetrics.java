@@ -1,0 +1,44 @@
+package dev.tokenctl.app;
+
+import dev.tokenctl.core.Store;
+import dev.tokenctl.core.Token;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+
+/**
+ * The token gauges in Prometheus's text format, for {@code /metrics} and for
+ * {@code tokenctl metrics} (node_exporter's textfile collector): how many tokens there are by
+ * status, and when each active token that expires within a window does, so that an alert can
+ * fire before it runs out.
+ */
+public final class TokenMetrics {
+    public static final String TOKENS = "tokenctl_tokens";
+    public static final String EXPIRY = "tokenctl_token_expiry_timestamp_seconds";
+
+    private TokenMetrics() {
+    }
+
+    /** Appends the gauges of the application's store at its clock's now. */
+    public static void write(Application application, Duration window, StringBuilder out) {
+        Instant now = application.session().now();
+        Store.Counts counts = application.store().counts(now);
+        out.append("# HELP ").append(TOKENS).append(" Tokens in the store, by status.\n");
+        out.append("# TYPE ").append(TOKENS).append(" gauge\n");
+        out.append(TOKENS).append("{status=\"active\"} ").append(counts.active()).append('\n');
+        out.append(TOKENS).append("{status=\"expired\"} ").append(counts.expired()).append('\n');
+        out.append(TOKENS).append("{status=\"revoked\"} ").append(counts.revoked()).append('\n');
+        out.append("# HELP ").append(EXPIRY).append(" When an active token expires, for tokens expiring within ")
+                .append(window.toDays() > 0 && window.equals(Duration.ofDays(window.toDays())) ? window.toDays() + " days"
+                        : window.toSeconds() + " seconds").append(", as Unix time.\n");
+        out.append("# TYPE ").append(EXPIRY).append(" gauge\n");
+        application.tokens().list(EnumSet.of(Token.Status.ACTIVE), window, t -> out.append(EXPIRY)
+                .append("{id=\"").append(label(t.id())).append("\",name=\"").append(label(t.name())).append("\"} ")
+                .append(t.expiresAt().getEpochSecond()).append('\n'));
+    }
+
+    /** A label value as the text format escapes it: backslash, double quote and newline. */
+    public static String label(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,134 @@
+package dev.tokenctl.http;
+
+import dev.tokenctl.app.Application;
+import dev.tokenctl.core.StoreRecords;
+import dev.tokenctl.core.Verifier;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Takes the last uses and denied-verify records of every request and writes them on one
+ * background thread, with the store's own rules ({@link StoreRecords}): nothing on the request
+ * path waits for a write, so a writer holding the store's lock delays no answer. Records that
+ * arrive while the queue is full are dropped and counted: a last use is a hint, and a flood of
+ * denied attempts is audited once a minute per token anyway.
+ */
+final class RecordWriter implements Verifier.Records, AutoCloseable {
+    private static final int CAPACITY = 100_000;
+
+    private sealed interface Record permits Use, Denial {
+    }
+
+    private record Use(String tokenId, Instant at, String address) implements Record {
+    }
+
+    private record Denial(String tokenId, String details) implements Record {
+    }
+
+    private final BlockingQueue<Record> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final Supplier<Application> applications;
+    private final PrintWriter err;
+    private final Thread thread;
+    private volatile boolean closing;
+    private long dropped;
+
+    RecordWriter(Supplier<Application> applications, PrintWriter err) {
+        this.applications = applications;
+        this.err = err;
+        thread = new Thread(this::run, "record-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void used(String tokenId, Instant at, String address) {
+        offer(new Use(tokenId, at, address));
+    }
+
+    @Override
+    public void denied(String tokenId, String details) {
+        offer(new Denial(tokenId, details));
+    }
+
+    /** Nothing to do on the request path: the writer flushes every second and on close. */
+    @Override
+    public void flush() {
+    }
+
+    private void offer(Record record) {
+        if (!queue.offer(record)) {
+            synchronized (this) {
+                dropped++;
+            }
+        }
+    }
+
+    synchronized long dropped() {
+        return dropped;
+    }
+
+    private void run() {
+        Application application = null;
+        StoreRecords records = null;
+        boolean failing = false;
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Record record = queue.poll(1, TimeUnit.SECONDS);
+                if (application == null) {
+                    application = applications.get();
+                    records = new StoreRecords(application.session());
+                }
+                if (record instanceof Use use) {
+                    records.used(use.tokenId(), use.at(), use.address());
+                } else if (record instanceof Denial denial) {
+                    records.denied(denial.tokenId(), denial.details());
+                }
+                if (queue.isEmpty()) {
+                    records.flush();
+                }
+                failing = false;
+            } catch (InterruptedException e) {
+                closing = true;
+            } catch (RuntimeException e) {
+                // The store is away: what was taken is lost, the rest waits for it to come back.
+                if (!failing) {
+                    err.println("tokenctl: warning: cannot record last uses and denied checks: "
+                            + dev.tokenctl.core.Text.quoteSafe(String.valueOf(e.getMessage()), 400));
+                    failing = true;
+                }
+                if (application != null) {
+                    application.close();
+                }
+                application = null;
+                sleep();
+            }
+        }
+        if (application != null) {
+            try {
+                records.flush();
+            } catch (RuntimeException e) {
+                // Stopping: nothing more to do.
+            }
+            application.close();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes what is queued, waiting for it at most {@code seconds}. */
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,301 @@
+package dev.tokenctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * tokenctl serve as gateways and introspection clients call it: the real launcher, a real HTTP
+ * client, on each engine. Every answer is checked by status, headers and body.
+ */
+@ParameterizedClass
+@EnumSource(Engine.class)
+class ServeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Parameter
+    Engine engine;
+    @TempDir
+    Path dir;
+    Map<String, String> env;
+    Process server;
+    String base;
+    Path serverErr;
+
+    @BeforeEach
+    void setUp() {
+        env = engine.env(engine.newStore(dir));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private String tokenctl(String... args) throws Exception {
+        LauncherIT.Run run = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", args);
+        assertThat(run.code()).as(run.toString()).isZero();
+        return run.out().strip();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts serve with {@code more} options and waits for its ready line. */
+    private void serve(String... more) throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(LauncherIT.LAUNCHER.toString(), "serve", "--listen",
+                "127.0.0.1:" + port));
+        command.addAll(List.of(more));
+        serverErr = dir.resolve("serve.err");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("serve.out").toFile()).redirectError(serverErr.toFile());
+        builder.environment().putAll(env);
+        server = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(serverErr).contains("serving on") && System.nanoTime() < deadline) {
+            assertThat(server.isAlive()).as(Files.readString(serverErr)).isTrue();
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(serverErr)).contains("tokenctl: serving on http://127.0.0.1:" + port)
+                .doesNotContain(TestPostgres.PASSWORD == null ? "\u0000" : TestPostgres.PASSWORD);
+        base = "http://127.0.0.1:" + port;
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> introspect(String caller, String form) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/introspect"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (caller != null) {
+            request.header("Authorization", "Bearer " + caller);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void authzAnswersAsGatewaysExpect() throws Exception {
+        String token = tokenctl("token", "create", "--name", "gw-caf\u00e9", "--permission", "ReadHealthCheck,ViewOrganizations",
+                "--expires-in", "7d");
+        String revoked = tokenctl("token", "create", "--name", "old", "--permission", "ReadHealthCheck", "--no-expiry");
+        serve();
+        HttpResponse<String> ok = get("/v1/authz?require=ReadHealthCheck", "Authorization", "bearer " + token);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("X-Token-Id")).hasValue(token.substring(0, token.indexOf('~')));
+        assertThat(ok.headers().firstValue("X-Token-Name")).hasValue("gw-caf%C3%A9");
+        assertThat(ok.headers().firstValue("X-Token-Permissions")).hasValue("ReadHealthCheck,ViewOrganizations");
+        assertThat(ok.headers().firstValue("X-Token-Expires-At")).isPresent();
+        assertThat(ok.body()).doesNotContain(token);
+        // Envoy appends the client's path.
+        assertThat(get("/v1/authz/some/path?x=1", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> none = get("/v1/authz");
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"tokenctl\"");
+        tokenctl("token", "revoke", "old");
+        for (String bad : List.of("garbage", token + "x", "tctl_0000000000000000~" + "a".repeat(49), revoked)) {
+            HttpResponse<String> denied = get("/v1/authz", "Authorization", "Bearer " + bad);
+            assertThat(denied.statusCode()).as(bad).isEqualTo(401);
+            assertThat(denied.headers().firstValue("WWW-Authenticate"))
+                    .hasValue("Bearer realm=\"tokenctl\", error=\"invalid_token\"");
+            assertThat(denied.body()).isEqualTo("{\"error\":\"invalid_token\"}");
+        }
+        assertThat(get("/v1/authz", "Authorization", "Basic " + token).statusCode()).isEqualTo(401);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + "x".repeat(2000)).statusCode()).isEqualTo(401);
+
+        for (String[] scope : List.of(new String[] {"/v1/authz?require=ManageCluster"},
+                new String[] {"/v1/authz", "X-Tokenctl-Require", "ReadHealthCheck,ManageCluster"},
+                new String[] {"/v1/authz?require=NoSuchPermission"})) {
+            String[] headers = new String[scope.length + 1];
+            headers[0] = "Authorization";
+            headers[1] = "Bearer " + token;
+            System.arraycopy(scope, 1, headers, 2, scope.length - 1);
+            HttpResponse<String> forbidden = get(scope[0], headers);
+            assertThat(forbidden.statusCode()).as(String.join(" ", scope)).isEqualTo(403);
+            assertThat(forbidden.headers().firstValue("WWW-Authenticate"))
+                    .hasValue("Bearer realm=\"tokenctl\", error=\"insufficient_scope\"");
+        }
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+        assertThat(get("/healthz").body()).isEqualTo("ok\n");
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("tokenctl_requests_total{endpoint=\"authz\",decision=\"allow\",reason=\"valid\"} 2",
+                "tokenctl_requests_total{endpoint=\"authz\",decision=\"deny\",reason=\"revoked\"} 1",
+                "tokenctl_request_duration_seconds_count{endpoint=\"authz\"}", "tokenctl_tokens{status=\"active\"} 1",
+                "tokenctl_token_expiry_timestamp_seconds{id=\"" + token.substring(0, token.indexOf('~')))
+                .doesNotContain(token.substring(token.indexOf('~')));
+        if (Files.isExecutable(Path.of("/usr/bin/promtool")) || "true".equals(System.getenv("CI"))) {
+            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+            promtool.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
+            promtool.getOutputStream().close();
+            String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(promtool.waitFor()).as("promtool check metrics: " + said).isZero();
+        }
+        // The denied check of an existing token reaches the audit, off the request path.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!tokenctl("audit", "list").contains("verify-denied") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(tokenctl("audit", "list")).contains("verify-denied", "reason=revoked");
+    }
+
+    @Test
+    void aRevokedTokenIsDeniedByTheNextRequestEveryTime() throws Exception {
+        serve();
+        int stale = 0;
+        for (int i = 0; i < 20; i++) {
+            String token = tokenctl("token", "create", "--name", "f" + i, "--permission", "ReadHealthCheck", "--no-expiry");
+            assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+            tokenctl("token", "revoke", "f" + i);
+            if (get("/v1/authz", "Authorization", "Bearer " + token).statusCode() != 401) {
+                stale++;
+            }
+        }
+        assertThat(stale).as("answers that missed a revocation committed before the request").isZero();
+        // Policy changes too: tokens off, then on.
+        String token = tokenctl("token", "create", "--name", "p", "--permission", "ReadHealthCheck", "--no-expiry");
+        tokenctl("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        tokenctl("policy", "set", "--enforce-ip-filter", "office");
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theClientAddressComesFromTrustedProxiesOnly() throws Exception {
+        tokenctl("ipfilter", "add", "office", "--rule", "allow 10.20.0.0/16");
+        String token = tokenctl("token", "create", "--name", "office", "--permission", "ReadHealthCheck", "--no-expiry",
+                "--ip-filter", "office");
+        serve("--trusted-proxy", "127.0.0.1");
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).as("the peer itself").isEqualTo(403);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + token, "X-Forwarded-For", "10.20.1.2").statusCode())
+                .isEqualTo(200);
+        // A client's own X-Forwarded-For entry is to the left of what the proxy appended: not believed.
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + token, "X-Forwarded-For", "10.20.1.2, 192.0.2.7")
+                .statusCode()).isEqualTo(403);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + token, "X-Real-IP", "10.20.1.2").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void introspectionFollowsRfc7662ForCallersNamedOnTheCommandLine() throws Exception {
+        String caller = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        String other = tokenctl("token", "create", "--name", "other", "--permission", "ReadHealthCheck", "--no-expiry");
+        String target = tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck,ManageCluster",
+                "--expires-in", "7d");
+        tokenctl("ipfilter", "add", "office", "--rule", "allow 10.20.0.0/16");
+        String filtered = tokenctl("token", "create", "--name", "filtered", "--permission", "ReadHealthCheck",
+                "--no-expiry", "--ip-filter", "office");
+        serve("--introspection-caller", "kong");
+        assertThat(introspect(null, "token=" + target).statusCode()).isEqualTo(401);
+        assertThat(introspect(other, "token=" + target).statusCode()).isEqualTo(401);
+        HttpResponse<String> active = introspect(caller, "token=" + target + "&token_type_hint=access_token");
+        assertThat(active.statusCode()).isEqualTo(200);
+        assertThat(active.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode body = JSON.readTree(active.body());
+        String id = target.substring(0, target.indexOf('~'));
+        assertThat(body.get("active").asBoolean()).isTrue();
+        assertThat(body.get("scope").asText().split(" ")).containsExactlyInAnyOrder("ManageCluster", "ReadHealthCheck");
+        assertThat(body.get("client_id").asText()).isEqualTo(id);
+        assertThat(body.get("sub").asText()).isEqualTo(id);
+        assertThat(body.get("jti").asText()).isEqualTo(id);
+        assertThat(body.get("username").asText()).isEqualTo("svc");
+        assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(body.get("exp").asLong()).isGreaterThan(body.get("iat").asLong());
+        JsonNode never = JSON.readTree(introspect(caller, "token=" + other).body());
+        assertThat(never.has("exp")).isFalse();
+        for (String form : List.of("token=garbage", "", "token=" + filtered, "token=" + filtered + "&client_ip=192.0.2.1")) {
+            HttpResponse<String> inactive = introspect(caller, form);
+            assertThat(inactive.statusCode()).as(form).isEqualTo(200);
+            assertThat(inactive.body()).as(form).isEqualTo("{\"active\":false}");
+        }
+        assertThat(JSON.readTree(introspect(caller, "token=" + filtered + "&client_ip=10.20.3.4").body())
+                .get("active").asBoolean()).isTrue();
+        assertThat(get("/v1/introspect", "Authorization", "Bearer " + caller).statusCode()).isEqualTo(405);
+        assertThat(introspect(caller, "token=" + "x".repeat(17 * 1024)).statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void sigtermStopsCleanlyAndBadListenAddressesAreRefused() throws Exception {
+        serve();
+        long start = System.nanoTime();
+        server.destroy();  // SIGTERM
+        assertThat(server.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isZero();
+        assertThat(Files.readString(serverErr)).contains("tokenctl: stopped");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+
+        LauncherIT.Run exposed = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "serve", "--listen", "0.0.0.0:0");
+        assertThat(exposed.code()).as(exposed.toString()).isEqualTo(2);
+        assertThat(exposed.err()).startsWith("tokenctl: error: --listen 0.0.0.0:0 is not a loopback address").hasLineCount(1);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            LauncherIT.Run inUse = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "serve", "--listen",
+                    "127.0.0.1:" + taken.getLocalPort());
+            assertThat(inUse.code()).as(inUse.toString()).isEqualTo(2);
+            assertThat(inUse.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).hasLineCount(1);
+        }
+        LauncherIT.Run half = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "serve", "--tls-cert", "x.pem");
+        assertThat(half.code()).isEqualTo(2);
+    }
+
+    @Test
+    void servesHttpsWithAPemCertificateAndRefusesAnExpiredOne() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(openssl.waitFor()).as(said).isZero();
+        String token = tokenctl("token", "create", "--name", "tls", "--permission", "ReadHealthCheck", "--no-expiry");
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(LauncherIT.LAUNCHER.toString(), "serve", "--listen", "127.0.0.1:" + port,
+                "--tls-cert", cert.toString(), "--tls-key", key.toString()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        server = builder.start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).startsWith("tokenctl: serving on https://127.0.0.1:" + port);
+        Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cert.toString(),
+                "-H", "Authorization: Bearer " + token, "https://127.0.0.1:" + port + "/v1/authz").start();
+        assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("200");
+
+        LauncherIT.Run mismatched = LauncherIT.run(LauncherIT.LAUNCHER, dir, env, "", "serve", "--listen", "127.0.0.1:0",
+                "--tls-cert", cert.toString(), "--tls-key", cert.toString());
+        assertThat(mismatched.code()).as(mismatched.toString()).isEqualTo(2);
+        assertThat(mismatched.err()).contains("--tls-key", "openssl pkcs8").hasLineCount(1);
+    }
+}
