@@ -30,7 +30,10 @@ import javax.net.ssl.SSLContext;
  * flight finished (at most 10 s), pending records written.
  */
 public final class HttpServerFace implements Server {
-    private static final int THREADS = 16;
+    /** Threads for requests: more than the connections a gateway keeps open, so that a few stalled clients stall no one else. */
+    private static final int THREADS = 64;
+    /** Store connections kept open between requests. */
+    private static final int CONNECTIONS = 16;
     private static final int STOP_SECONDS = 10;
 
     @Override
@@ -45,7 +48,7 @@ public final class HttpServerFace implements Server {
         System.setProperty("sun.net.httpserver.maxRspTime", "10");
         System.setProperty("sun.net.httpserver.maxReqHeaders", "100");
         try (AccessLog log = AccessLog.open(options.accessLog(), out);
-             Pool pool = new Pool(applications, THREADS);
+             Pool pool = new Pool(applications, CONNECTIONS);
              RecordWriter records = new RecordWriter(applications, err)) {
             String store = describe(pool);
             HttpServer server = bind(address, tls);

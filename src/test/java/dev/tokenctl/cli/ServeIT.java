@@ -298,4 +298,133 @@ class ServeIT {
         assertThat(mismatched.code()).as(mismatched.toString()).isEqualTo(2);
         assertThat(mismatched.err()).contains("--tls-key", "openssl pkcs8").hasLineCount(1);
     }
+
+    @Test
+    void aWriterHoldingTheStoresLockDelaysNoAnswerAndTheAccessLogHasEveryRequest() throws Exception {
+        String token = tokenctl("token", "create", "--name", "busy", "--permission", "ReadHealthCheck", "--no-expiry");
+        Path accessLog = dir.resolve("access.log");
+        serve("--access-log", accessLog.toString());
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        Thread holder = holdWriteLock(Duration.ofSeconds(4));
+        Thread.sleep(500);
+        for (int i = 0; i < 10; i++) {
+            long start = System.nanoTime();
+            assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+            assertThat(get("/v1/authz", "Authorization", "Bearer garbage").statusCode()).isEqualTo(401);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("while the store's write lock is held")
+                    .isLessThan(Duration.ofMillis(1000));
+        }
+        holder.join();
+        List<String> lines = Files.readAllLines(accessLog);
+        assertThat(lines).hasSize(21);
+        JsonNode first = JSON.readTree(lines.get(0));
+        assertThat(first.get("endpoint").asText()).isEqualTo("authz");
+        assertThat(first.get("status").asInt()).isEqualTo(200);
+        assertThat(first.get("decision").asText()).isEqualTo("allow");
+        assertThat(first.get("reason").asText()).isEqualTo("valid");
+        assertThat(first.get("token_id").asText()).isEqualTo(token.substring(0, token.indexOf('~')));
+        assertThat(first.get("remote").asText()).isEqualTo("127.0.0.1");
+        assertThat(first.get("client").asText()).isEqualTo("127.0.0.1");
+        assertThat(first.has("time")).isTrue();
+        assertThat(first.has("duration_ms")).isTrue();
+        assertThat(JSON.readTree(lines.get(2)).get("reason").asText()).isEqualTo("malformed");
+        assertThat(Files.readString(accessLog)).doesNotContain(token.substring(token.indexOf('~')));
+        assertThat(String.join(",", Files.getPosixFilePermissions(accessLog).stream().map(Object::toString).sorted().toList()))
+                .isEqualTo("OWNER_READ,OWNER_WRITE");
+    }
+
+    /** Holds the store's write lock from another connection, as a CLI writer would, for {@code how long}. */
+    private Thread holdWriteLock(Duration howLong) throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            try (java.sql.Connection c = engine == Engine.SQLITE
+                    ? java.sql.DriverManager.getConnection("jdbc:sqlite:" + env.get("TOKENCTL_DB"))
+                    : TestPostgres.connect(env.get("TOKENCTL_DB").substring(env.get("TOKENCTL_DB").lastIndexOf('/') + 1));
+                 java.sql.Statement st = c.createStatement()) {
+                if (engine == Engine.SQLITE) {
+                    c.setAutoCommit(true);
+                    st.execute("BEGIN IMMEDIATE");
+                } else {
+                    c.setAutoCommit(false);
+                    st.execute("SELECT pg_advisory_xact_lock(" + 0x746f6b656e63746cL + ")");
+                }
+                held.countDown();
+                Thread.sleep(howLong.toMillis());
+                st.execute(engine == Engine.SQLITE ? "ROLLBACK" : "ROLLBACK");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        thread.start();
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        return thread;
+    }
+
+    @Test
+    void aStoreThatGoesAwayGives503AndTheServerAnswersAgainWhenItIsBack() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.POSTGRESQL, "a server to take away");
+        String token = tokenctl("token", "create", "--name", "pg", "--permission", "ReadHealthCheck", "--no-expiry");
+        serve();
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        String database = env.get("TOKENCTL_DB").substring(env.get("TOKENCTL_DB").lastIndexOf('/') + 1);
+        // As a restart looks from here: every connection cut, and none taken until the server is back.
+        TestPostgres.execute("postgres", "ALTER DATABASE " + database + " ALLOW_CONNECTIONS false",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+        HttpResponse<String> down = get("/v1/authz", "Authorization", "Bearer " + token);
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(get("/healthz").statusCode()).isEqualTo(503);
+        TestPostgres.execute("postgres", "ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+        long back = System.nanoTime();
+        int status = 0;
+        while (status != 200 && System.nanoTime() - back < TimeUnit.SECONDS.toNanos(5)) {
+            status = get("/v1/authz", "Authorization", "Bearer " + token).statusCode();
+        }
+        assertThat(status).as("within 5 s of the server's return, with no restart of serve").isEqualTo(200);
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    @Test
+    void tokenctlMetricsPrintsTheTokenGaugesAlone() throws Exception {
+        tokenctl("token", "create", "--name", "soon", "--permission", "ReadHealthCheck", "--expires-in", "3d");
+        tokenctl("token", "create", "--name", "later", "--permission", "ReadHealthCheck", "--expires-in", "60d");
+        String text = tokenctl("metrics");
+        assertThat(text).contains("tokenctl_tokens{status=\"active\"} 2", "name=\"soon\"").doesNotContain("name=\"later\"",
+                "tokenctl_requests_total");
+        assertThat(tokenctl("metrics", "--metrics-expiry-window", "90d")).contains("name=\"later\"");
+    }
+
+    @Test
+    void oversizedAndSlowRequestsGetAClosedConnectionNeverAStuckServer() throws Exception {
+        serve();
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+        List<java.net.Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            slow.add(socket);  // headers never finished
+        }
+        try (java.net.Socket big = new java.net.Socket("127.0.0.1", port)) {
+            big.setSoTimeout(10_000);
+            byte[] header = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(4_000_000) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            try {
+                big.getOutputStream().write(header);
+                String answer = new String(big.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(answer).doesNotContain("200");
+            } catch (java.io.IOException closed) {
+                // Closed on it: as good as an error status.
+            }
+        }
+        long start = System.nanoTime();
+        assertThat(get("/healthz").statusCode()).as("while 20 clients stall").isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        java.net.Socket first = slow.get(0);
+        first.setSoTimeout(20_000);
+        assertThat(first.getInputStream().read()).as("a stalled client is cut off").isEqualTo(-1);
+        for (java.net.Socket socket : slow) {
+            socket.close();
+        }
+    }
 }
