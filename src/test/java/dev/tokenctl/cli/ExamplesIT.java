@@ -40,8 +40,25 @@ class ExamplesIT {
     void everyExampleIsCoveredHere() throws Exception {
         try (var files = Files.list(EXAMPLES)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
-                    "ci-rotate.sh", "deny-list.rules", "gateway-verify.sh", "ipv6.rules", "office.rules", "policy.yaml");
+                    "Caddyfile", "ci-rotate.sh", "deny-list.rules", "envoy.yaml", "gateway-verify.sh", "ipv6.rules", "kong.yml",
+                    "nginx.conf", "office.rules", "policy.yaml", "tokenctl-serve.service", "traefik.yml");
         }
+    }
+
+    /** nginx.conf and Caddyfile run in GatewaysIT; these gateways are not installed here, so their files are read. */
+    @Test
+    void gatewayConfigurationsNotRunHereParseAndPointAtServe() throws Exception {
+        for (String name : new String[] {"traefik.yml", "envoy.yaml", "kong.yml"}) {
+            Object parsed = new org.yaml.snakeyaml.Yaml().load(Files.readString(EXAMPLES.resolve(name)));
+            assertThat(parsed).as(name).isInstanceOf(java.util.Map.class);
+        }
+        assertThat(Files.readString(EXAMPLES.resolve("traefik.yml"))).contains("http://127.0.0.1:8470/v1/authz?require=",
+                "trustForwardHeader: false", "X-Token-Name");
+        assertThat(Files.readString(EXAMPLES.resolve("envoy.yaml"))).contains("path_prefix: /v1/authz", "X-Tokenctl-Require",
+                "use_remote_address: true");
+        assertThat(Files.readString(EXAMPLES.resolve("kong.yml"))).contains("http://127.0.0.1:8470/v1/introspect", "ttl: 0");
+        assertThat(Files.readString(EXAMPLES.resolve("tokenctl-serve.service"))).contains("ExecStart=/usr/local/bin/tokenctl serve",
+                "KillSignal=SIGTERM", "[Install]");
     }
 
     @Test
