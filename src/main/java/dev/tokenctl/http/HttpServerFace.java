@@ -47,6 +47,8 @@ public final class HttpServerFace implements Server {
         System.setProperty("sun.net.httpserver.maxReqTime", "10");
         System.setProperty("sun.net.httpserver.maxRspTime", "10");
         System.setProperty("sun.net.httpserver.maxReqHeaders", "100");
+        // Headers and body go out as one segment, not two held back by Nagle against delayed acks (40 ms each).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try (AccessLog log = AccessLog.open(options.accessLog(), out);
              Pool pool = new Pool(applications, CONNECTIONS);
              RecordWriter records = new RecordWriter(applications, err)) {
