@@ -67,7 +67,7 @@ final class TokenRenderer {
         // Tokens share a few permission sets; each is spelled out once.
         Map<Set<Permission>, String> spelled = new HashMap<>();
         source.accept(t -> table.row(t.id(), t.name(),
-                spelled.computeIfAbsent(t.permissions(), TokenRenderer::spell), t.status(now).label(),
+                spelled.computeIfAbsent(t.permissions(), Permission::format), t.status(now).label(),
                 t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), zone) + " ("
                         + Times.relative(t.expiresAt(), now, false) + ")",
                 t.ipFilter() == null ? "-" : t.ipFilter(),
@@ -81,10 +81,6 @@ final class TokenRenderer {
                     default -> "31";
                 }, status))
                 .print(output.out, output.width());
-    }
-
-    private static String spell(Set<Permission> permissions) {
-        return String.join(",", Views.names(permissions));
     }
 
     /** {@code A,B,C} as {@code A +2}: the first permission, in catalog order, and how many more. */

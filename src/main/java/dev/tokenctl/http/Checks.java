@@ -102,10 +102,8 @@ final class Checks implements HttpHandler {
         Outcome outcome = new Outcome();
         IPAddress peer = ClientAddress.parse(exchange.getRemoteAddress().getAddress().getHostAddress());
         outcome.client = peer;
-        int status;
         try {
             handler.answer(exchange, peer, outcome);
-            status = exchange.getResponseCode();
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.record(endpoint, outcome.decision.label, outcome.reason, nanos);
@@ -160,7 +158,7 @@ final class Checks implements HttpHandler {
         Headers response = exchange.getResponseHeaders();
         response.set("X-Token-Id", t.id());
         response.set("X-Token-Name", headerText(t.name()));
-        response.set("X-Token-Permissions", String.join(",", names(t)));
+        response.set("X-Token-Permissions", Permission.format(t.permissions()));
         if (t.expiresAt() != null) {
             response.set("X-Token-Expires-At", t.expiresAt().toString());
         }
@@ -204,24 +202,28 @@ final class Checks implements HttpHandler {
         String token = first(form, "token");
         String clientIp = first(form, "client_ip");
         IPAddress address = clientIp == null ? null : ClientAddress.parse(clientIp);
-        Verification v = token == null || (clientIp != null && address == null) ? null
-                : verify(token, address, Set.of(), outcome);
-        if (token != null && address != null || clientIp == null && token != null) {
-            if (v == null) {
-                deny(exchange, Decision.UNAVAILABLE);
-                return;
-            }
+        if (token == null || (clientIp != null && address == null)) {
+            // Nothing to check, or an address that is none: not active, as RFC 7662 answers.
+            outcome.decision = Decision.INVALID_TOKEN;
+            outcome.reason = "malformed";
+            send(exchange, 200, "application/json", "{\"active\":false}");
+            return;
         }
-        outcome.decision = v != null && v.valid() ? Decision.ALLOW : Decision.INVALID_TOKEN;
-        outcome.reason = v == null ? "malformed" : v.reason().label();
-        if (v == null || !v.valid()) {
+        Verification v = verify(token, address, Set.of(), outcome);
+        if (v == null) {
+            deny(exchange, Decision.UNAVAILABLE);
+            return;
+        }
+        outcome.decision = v.valid() ? Decision.ALLOW : Decision.INVALID_TOKEN;
+        outcome.reason = v.reason().label();
+        if (!v.valid()) {
             send(exchange, 200, "application/json", "{\"active\":false}");
             return;
         }
         Token t = v.token();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("active", true);
-        answer.put("scope", String.join(" ", names(t)));
+        answer.put("scope", Permission.format(t.permissions()).replace(',', ' '));
         answer.put("client_id", t.id());
         answer.put("username", t.name());
         answer.put("sub", t.id());
@@ -270,7 +272,7 @@ final class Checks implements HttpHandler {
 
     private void metrics(HttpExchange exchange) throws IOException {
         StringBuilder text = new StringBuilder(4096);
-        metrics.write(text);
+        metrics.write(text, records.dropped());
         Application application = pool.borrow();
         try {
             StringBuilder gauges = new StringBuilder();
@@ -295,14 +297,6 @@ final class Checks implements HttpHandler {
             return "";
         }
         return value.substring(7).strip();
-    }
-
-    private static List<String> names(Token t) {
-        List<String> names = new ArrayList<>();
-        for (Permission p : EnumSet.copyOf(t.permissions())) {
-            names.add(p.name());
-        }
-        return names;
     }
 
     /** A header value: the text itself when it is plain printable ASCII, else percent-encoded UTF-8. */

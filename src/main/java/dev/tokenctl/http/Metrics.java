@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Metrics {
     static final String REQUESTS = "tokenctl_requests_total";
     static final String DURATION = "tokenctl_request_duration_seconds";
+    static final String DROPPED = "tokenctl_records_dropped_total";
     /** Upper bounds of the histogram's buckets, in seconds: from 100 microseconds to a second. */
     private static final double[] BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
 
@@ -49,8 +50,11 @@ final class Metrics {
         durations.computeIfAbsent(endpoint, e -> new Histogram()).observe(nanos / 1e9);
     }
 
-    /** The request metrics in Prometheus's text format. */
-    void write(StringBuilder out) {
+    /** The request metrics in Prometheus's text format, and {@code dropped} records of the writer. */
+    void write(StringBuilder out, long dropped) {
+        out.append("# HELP ").append(DROPPED).append(" Last uses and denied checks not recorded: the writer's queue was full.\n");
+        out.append("# TYPE ").append(DROPPED).append(" counter\n");
+        out.append(DROPPED).append(' ').append(dropped).append('\n');
         out.append("# HELP ").append(REQUESTS).append(" Checks answered, by endpoint, decision and reason.\n");
         out.append("# TYPE ").append(REQUESTS).append(" counter\n");
         requests.entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Key::toString)))

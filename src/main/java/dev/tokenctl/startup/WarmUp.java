@@ -39,7 +39,8 @@ final class WarmUp {
         } catch (TokenctlException e) {
             return;  // the command reports it
         }
-        EarlyConnection early = EarlyConnection.to(location);
+        // The server opens connections of its own, one per thread: one made ahead would be held unused.
+        EarlyConnection early = path.get(0).equals("serve") ? null : EarlyConnection.to(location);
         if (early != null) {
             // Handed over before the thread starts, so that the store never misses it.
             application.connectingAhead(early);
