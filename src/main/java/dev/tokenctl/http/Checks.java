@@ -1,20 +1,26 @@
 package dev.tokenctl.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.tokenctl.app.Application;
 import dev.tokenctl.app.ServeOptions;
 import dev.tokenctl.app.TokenMetrics;
 import dev.tokenctl.core.IpFilter;
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenctlException;
 import dev.tokenctl.core.Verification;
 import inet.ipaddr.IPAddress;
-import java.io.IOException;
-import java.io.InputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,16 +33,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The endpoints: thin like the commands, they parse the request, ask the application, and answer
  * with the status {@link Decision} gives. Every answer reads the store afresh (no cache), so it
  * reflects every change committed before the request arrived.
  */
-final class Checks implements HttpHandler {
+final class Checks {
     /** Longest token accepted; real ones are 71 characters. */
     private static final int MAX_TOKEN = 1024;
-    private static final int MAX_FORM = 16 * 1024;
+    static final int MAX_FORM = 16 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Pool pool;
@@ -45,7 +52,7 @@ final class Checks implements HttpHandler {
     private final ServeOptions options;
     private final AccessLog log;
     private final Metrics metrics;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     Checks(Pool pool, RecordWriter records, ClientAddress clients, ServeOptions options, AccessLog log, Metrics metrics) {
         this.pool = pool;
@@ -65,25 +72,22 @@ final class Checks implements HttpHandler {
         IPAddress client;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    /** The answer to {@code request} from {@code peer}. */
+    FullHttpResponse answer(FullHttpRequest request, InetAddress peer) {
         long start = System.nanoTime();
         inFlight.incrementAndGet();
-        try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
+        try {
+            String path = path(request.uri());
             if (path.equals("/v1/authz") || path.startsWith("/v1/authz/")) {
-                check(exchange, "authz", start, this::authz);
+                return check(request, peer, "authz", start, this::authz);
             } else if (path.equals("/v1/introspect")) {
-                check(exchange, "introspect", start, this::introspect);
+                return check(request, peer, "introspect", start, this::introspect);
             } else if (path.equals("/healthz")) {
-                health(exchange);
+                return health();
             } else if (path.equals("/metrics")) {
-                metrics(exchange);
-            } else {
-                send(exchange, 404, "application/json", "{\"error\":\"not_found\"}");
+                return metrics();
             }
-        } catch (IOException | RuntimeException e) {
-            // The client went away, or the request was malformed: the connection is closed.
+            return send(HttpResponseStatus.NOT_FOUND, "application/json", "{\"error\":\"not_found\"}");
         } finally {
             inFlight.decrementAndGet();
         }
@@ -95,53 +99,55 @@ final class Checks implements HttpHandler {
     }
 
     private interface Endpoint {
-        void answer(HttpExchange exchange, IPAddress peer, Outcome outcome) throws IOException;
+        FullHttpResponse answer(FullHttpRequest request, IPAddress peer, Outcome outcome);
     }
 
-    private void check(HttpExchange exchange, String endpoint, long start, Endpoint handler) throws IOException {
+    private FullHttpResponse check(FullHttpRequest request, InetAddress peerAddress, String endpoint, long start,
+                                   Endpoint handler) {
         Outcome outcome = new Outcome();
-        IPAddress peer = ClientAddress.parse(exchange.getRemoteAddress().getAddress().getHostAddress());
+        IPAddress peer = ClientAddress.parse(peerAddress.getHostAddress());
         outcome.client = peer;
+        int status = 500;
         try {
-            handler.answer(exchange, peer, outcome);
+            FullHttpResponse response = handler.answer(request, peer, outcome);
+            status = response.status().code();
+            return response;
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.record(endpoint, outcome.decision.label, outcome.reason, nanos);
             log.write(new AccessLog.Line(Instant.now().toString(), IpFilter.format(peer),
-                    outcome.client == null ? null : IpFilter.format(outcome.client), endpoint, exchange.getResponseCode(),
+                    outcome.client == null ? null : IpFilter.format(outcome.client), endpoint, status,
                     outcome.decision.label, outcome.reason, outcome.tokenId, outcome.detail, nanos / 1e6));
         }
     }
 
-    private void authz(HttpExchange exchange, IPAddress peer, Outcome outcome) throws IOException {
-        Headers headers = exchange.getRequestHeaders();
-        outcome.client = clients.of(peer, headers.get("X-Forwarded-For"), headers.getFirst("X-Real-IP"));
+    private FullHttpResponse authz(FullHttpRequest request, IPAddress peer, Outcome outcome) {
+        HttpHeaders headers = request.headers();
+        outcome.client = clients.of(peer, headers.getAll("X-Forwarded-For"), headers.get("X-Real-IP"));
         String token = bearer(headers);
         if (token == null) {
             outcome.decision = Decision.NO_TOKEN;
             outcome.reason = "no-token";
-            deny(exchange, outcome.decision);
-            return;
+            return deny(outcome.decision);
         }
         Set<Permission> required = EnumSet.noneOf(Permission.class);
         List<String> unknown = new ArrayList<>();
-        List<String> asked = new ArrayList<>(query(exchange.getRequestURI().getRawQuery()).getOrDefault("require", List.of()));
-        asked.addAll(headers.getOrDefault("X-Tokenctl-Require", List.of()));
+        List<String> asked = new ArrayList<>(query(rawQuery(request.uri())).getOrDefault("require", List.of()));
+        asked.addAll(headers.getAll("X-Tokenctl-Require"));
         for (String list : asked) {
             for (String name : list.split(",")) {
                 if (!name.isBlank()) {
                     try {
                         required.addAll(Permission.parseList(name.strip()));
                     } catch (TokenctlException e) {
-                        unknown.add(dev.tokenctl.core.Text.quoteSafe(name.strip(), 100));
+                        unknown.add(Text.quoteSafe(name.strip(), 100));
                     }
                 }
             }
         }
         Verification v = verify(token, outcome.client, required, outcome);
         if (v == null) {
-            deny(exchange, Decision.UNAVAILABLE);
-            return;
+            return deny(Decision.UNAVAILABLE);
         }
         if (v.valid() && !unknown.isEmpty()) {
             // Not a permission: no token can hold it.
@@ -151,54 +157,48 @@ final class Checks implements HttpHandler {
         outcome.decision = Decision.of(v.reason());
         outcome.reason = v.reason().label();
         if (!v.valid()) {
-            deny(exchange, outcome.decision);
-            return;
+            return deny(outcome.decision);
         }
         Token t = v.token();
-        Headers response = exchange.getResponseHeaders();
-        response.set("X-Token-Id", t.id());
-        response.set("X-Token-Name", headerText(t.name()));
-        response.set("X-Token-Permissions", Permission.format(t.permissions()));
+        FullHttpResponse response = send(HttpResponseStatus.OK, "application/json", "{\"valid\":true}");
+        HttpHeaders out = response.headers();
+        out.set("X-Token-Id", t.id());
+        out.set("X-Token-Name", headerText(t.name()));
+        out.set("X-Token-Permissions", Permission.format(t.permissions()));
         if (t.expiresAt() != null) {
-            response.set("X-Token-Expires-At", t.expiresAt().toString());
+            out.set("X-Token-Expires-At", t.expiresAt().toString());
         }
-        send(exchange, 200, "application/json", "{\"valid\":true}");
+        return response;
     }
 
-    private void introspect(HttpExchange exchange, IPAddress peer, Outcome outcome) throws IOException {
-        Headers headers = exchange.getRequestHeaders();
-        outcome.client = clients.of(peer, headers.get("X-Forwarded-For"), headers.getFirst("X-Real-IP"));
-        if (!exchange.getRequestMethod().equals("POST")) {
+    private FullHttpResponse introspect(FullHttpRequest request, IPAddress peer, Outcome outcome) {
+        HttpHeaders headers = request.headers();
+        outcome.client = clients.of(peer, headers.getAll("X-Forwarded-For"), headers.get("X-Real-IP"));
+        if (!request.method().equals(HttpMethod.POST)) {
             outcome.decision = Decision.INVALID_TOKEN;
             outcome.reason = "method-not-allowed";
-            exchange.getResponseHeaders().set("Allow", "POST");
-            send(exchange, 405, "application/json", "{\"error\":\"invalid_request\"}");
-            return;
+            FullHttpResponse response = send(HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
+                    "{\"error\":\"invalid_request\"}");
+            response.headers().set("Allow", "POST");
+            return response;
         }
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(MAX_FORM + 1);
-        }
-        if (body.length > MAX_FORM) {
+        if (request.content().readableBytes() > MAX_FORM) {
             outcome.decision = Decision.INVALID_TOKEN;
             outcome.reason = "too-large";
-            send(exchange, 413, "application/json", "{\"error\":\"invalid_request\"}");
-            return;
+            return send(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "application/json", "{\"error\":\"invalid_request\"}");
         }
         String caller = bearer(headers);
         Verification asker = caller == null ? null : verify(caller, outcome.client, Set.of(), outcome);
         if (caller != null && asker == null) {
-            deny(exchange, Decision.UNAVAILABLE);
-            return;
+            return deny(Decision.UNAVAILABLE);
         }
         if (asker == null || !asker.valid() || !options.introspectionCallers().contains(asker.token().name())) {
             outcome.decision = caller == null ? Decision.NO_TOKEN : Decision.INVALID_TOKEN;
             outcome.reason = caller == null ? "no-token" : "caller-refused";
             outcome.tokenId = null;
-            deny(exchange, outcome.decision);
-            return;
+            return deny(outcome.decision);
         }
-        Map<String, List<String>> form = query(new String(body, StandardCharsets.UTF_8));
+        Map<String, List<String>> form = query(request.content().toString(StandardCharsets.UTF_8));
         String token = first(form, "token");
         String clientIp = first(form, "client_ip");
         IPAddress address = clientIp == null ? null : ClientAddress.parse(clientIp);
@@ -206,19 +206,16 @@ final class Checks implements HttpHandler {
             // Nothing to check, or an address that is none: not active, as RFC 7662 answers.
             outcome.decision = Decision.INVALID_TOKEN;
             outcome.reason = "malformed";
-            send(exchange, 200, "application/json", "{\"active\":false}");
-            return;
+            return send(HttpResponseStatus.OK, "application/json", "{\"active\":false}");
         }
         Verification v = verify(token, address, Set.of(), outcome);
         if (v == null) {
-            deny(exchange, Decision.UNAVAILABLE);
-            return;
+            return deny(Decision.UNAVAILABLE);
         }
         outcome.decision = v.valid() ? Decision.ALLOW : Decision.INVALID_TOKEN;
         outcome.reason = v.reason().label();
         if (!v.valid()) {
-            send(exchange, 200, "application/json", "{\"active\":false}");
-            return;
+            return send(HttpResponseStatus.OK, "application/json", "{\"active\":false}");
         }
         Token t = v.token();
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -233,7 +230,11 @@ final class Checks implements HttpHandler {
         if (t.expiresAt() != null) {
             answer.put("exp", t.expiresAt().getEpochSecond());
         }
-        send(exchange, 200, "application/json", JSON.writeValueAsString(answer));
+        try {
+            return send(HttpResponseStatus.OK, "application/json", JSON.writeValueAsString(answer));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Checks a token with a borrowed application; null when the store cannot answer. */
@@ -248,12 +249,12 @@ final class Checks implements HttpHandler {
             pool.discard(application);
             outcome.decision = Decision.UNAVAILABLE;
             outcome.reason = "store-error";
-            outcome.detail = dev.tokenctl.core.Text.quoteSafe(String.valueOf(e.getMessage()), 300);
+            outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
             return null;
         }
     }
 
-    private void health(HttpExchange exchange) throws IOException {
+    private FullHttpResponse health() {
         Application application = pool.borrow();
         boolean ok;
         try {
@@ -263,14 +264,13 @@ final class Checks implements HttpHandler {
         }
         if (ok) {
             pool.release(application);
-            send(exchange, 200, "text/plain; charset=utf-8", "ok\n");
-        } else {
-            pool.discard(application);
-            send(exchange, 503, "text/plain; charset=utf-8", "store unavailable\n");
+            return send(HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n");
         }
+        pool.discard(application);
+        return send(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "store unavailable\n");
     }
 
-    private void metrics(HttpExchange exchange) throws IOException {
+    private FullHttpResponse metrics() {
         StringBuilder text = new StringBuilder(4096);
         metrics.write(text, records.dropped());
         Application application = pool.borrow();
@@ -282,13 +282,13 @@ final class Checks implements HttpHandler {
         } catch (RuntimeException e) {
             pool.discard(application);
         }
-        send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", text.toString());
+        return send(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", text.toString());
     }
 
     /** The bearer token of the request; null for none, "" for one that cannot be a token. */
-    private static String bearer(Headers headers) {
-        List<String> values = headers.get("Authorization");
-        if (values == null || values.isEmpty()) {
+    private static String bearer(HttpHeaders headers) {
+        List<String> values = headers.getAll("Authorization");
+        if (values.isEmpty()) {
             return null;
         }
         String value = values.get(0);
@@ -316,6 +316,26 @@ final class Checks implements HttpHandler {
         return out.toString();
     }
 
+    /** The raw path of a request target, in origin form ("/a?b") or absolute form ("http://host/a?b"). */
+    static String path(String target) {
+        int from = 0;
+        int scheme = target.indexOf("://");
+        if (scheme > 0 && !target.startsWith("/")) {
+            int slash = target.indexOf('/', scheme + 3);
+            if (slash < 0) {
+                return "/";
+            }
+            from = slash;
+        }
+        int question = target.indexOf('?', from);
+        return target.substring(from, question < 0 ? target.length() : question);
+    }
+
+    private static String rawQuery(String target) {
+        int question = target.indexOf('?');
+        return question < 0 ? null : target.substring(question + 1);
+    }
+
     private static Map<String, List<String>> query(String raw) {
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
@@ -339,20 +359,24 @@ final class Checks implements HttpHandler {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    private static void deny(HttpExchange exchange, Decision decision) throws IOException {
+    private static FullHttpResponse deny(Decision decision) {
+        FullHttpResponse response = send(HttpResponseStatus.valueOf(decision.status), "application/json",
+                decision.error == null ? "{}" : "{\"error\":\"" + decision.error + "\"}");
         String challenge = decision.challenge();
         if (challenge != null) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", challenge);
+            response.headers().set("WWW-Authenticate", challenge);
         }
-        send(exchange, decision.status, "application/json",
-                decision.error == null ? "{}" : "{\"error\":\"" + decision.error + "\"}");
+        return response;
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+    /** A complete answer with a body, never cached by anyone on the way. */
+    static FullHttpResponse send(HttpResponseStatus status, String type, String body) {
+        ByteBuf bytes = Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, bytes);
+        response.headers()
+                .set("Content-Type", type)
+                .set("Cache-Control", "no-store")
+                .setInt("Content-Length", bytes.readableBytes());
+        return response;
     }
 }

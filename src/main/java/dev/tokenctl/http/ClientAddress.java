@@ -40,7 +40,7 @@ final class ClientAddress {
         if (trusted == null || !trusted.evaluate(peer).allowed()) {
             return peer;
         }
-        if (forwardedFor != null) {
+        if (forwardedFor != null && !forwardedFor.isEmpty()) {
             // Every X-Forwarded-For header, in order, read as one list.
             String all = String.join(",", forwardedFor);
             String[] hops = all.split(",");

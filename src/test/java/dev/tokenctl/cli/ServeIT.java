@@ -427,4 +427,53 @@ class ServeIT {
             socket.close();
         }
     }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheirOrderAndADripFedRequestIsCutOff() throws Exception {
+        String token = tokenctl("token", "create", "--name", "piped", "--permission", "ReadHealthCheck", "--no-expiry");
+        serve();
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < 30; i++) {
+                requests.append("GET /v1/authz HTTP/1.1\r\nHost: x\r\n")
+                        .append(i % 3 == 0 ? "Authorization: Bearer " + token + "\r\n" : "")
+                        .append(i % 3 == 1 ? "Authorization: Bearer nonsense\r\n" : "")
+                        .append(i == 29 ? "Connection: close\r\n" : "").append("\r\n");
+            }
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            List<String> statuses = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP/1.1 (\\d{3})").matcher(answers);
+            while (m.find()) {
+                statuses.add(m.group(1));
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                expected.add(i % 3 == 0 ? "200" : "401");
+            }
+            assertThat(statuses).isEqualTo(expected);
+            assertThat(answers.split("X-Token-Name: piped", -1)).hasSize(11);
+        }
+        try (java.net.Socket drip = new java.net.Socket("127.0.0.1", port)) {
+            drip.setSoTimeout(20_000);
+            long start = System.nanoTime();
+            byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (byte b : request) {
+                    drip.getOutputStream().write(b);  // one byte a second, each well within any idle limit
+                    Thread.sleep(1000);
+                    if (Duration.ofNanos(System.nanoTime() - start).toSeconds() > 16) {
+                        break;
+                    }
+                }
+                assertThat(drip.getInputStream().read()).as("a request fed a byte a second is cut off").isEqualTo(-1);
+            } catch (java.net.SocketException closed) {
+                // Closed while still writing: cut off, as it should be.
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(14));
+        }
+    }
 }
