@@ -18,16 +18,16 @@ _tokenctl_options() {
   case "$1" in
     "") echo "--db -o --output --verbose -h --help -V --version" ;;
     " token") echo "--db -o --output --verbose -h --help -V --version" ;;
-    " token create") echo "--name --permission --expires-in --expires-at --no-expiry --description --ip-filter --secret-out --db -o --output --verbose -h --help -V --version" ;;
-    " token list") echo "--all --status --expiring-within --db -o --output --verbose -h --help -V --version" ;;
+    " token create") echo "--name --permission --expires-in --expires-at --no-expiry --description --ip-filter --label --secret-out --db -o --output --verbose -h --help -V --version" ;;
+    " token list") echo "--all --status --expiring-within --label --db -o --output --verbose -h --help -V --version" ;;
     " token show") echo "--db -o --output --verbose -h --help -V --version" ;;
     " token verify") echo "--ip --require --token-file --batch --db -o --output --verbose -h --help -V --version" ;;
-    " token rotate") echo "--expires-in --secret-out --db -o --output --verbose -h --help -V --version" ;;
-    " token update") echo "--permission --db -o --output --verbose -h --help -V --version" ;;
-    " token revoke") echo "--reason --db -o --output --verbose -h --help -V --version" ;;
+    " token rotate") echo "--expires-in --grace --secret-out --db -o --output --verbose -h --help -V --version" ;;
+    " token update") echo "--permission --expires-in --expires-at --no-expiry --description --ip-filter --no-ip-filter --label --remove-label --db -o --output --verbose -h --help -V --version" ;;
+    " token revoke") echo "--label --reason --dry-run --yes --db -o --output --verbose -h --help -V --version" ;;
     " policy") echo "--db -o --output --verbose -h --help -V --version" ;;
     " policy show") echo "--db -o --output --verbose -h --help -V --version" ;;
-    " policy set") echo "--tokens-enabled --max-expiry --default-expiry --enforce-ip-filter --allow-permission-updates --file --dry-run --yes --db -o --output --verbose -h --help -V --version" ;;
+    " policy set") echo "--tokens-enabled --max-expiry --default-expiry --enforce-ip-filter --allow-permission-updates --max-rotation-grace --file --dry-run --yes --db -o --output --verbose -h --help -V --version" ;;
     " ipfilter") echo "--db -o --output --verbose -h --help -V --version" ;;
     " ipfilter add") echo "--rule --file --db -o --output --verbose -h --help -V --version" ;;
     " ipfilter list") echo "--db -o --output --verbose -h --help -V --version" ;;
@@ -38,12 +38,12 @@ _tokenctl_options() {
     " permissions") echo "--db -o --output --verbose -h --help -V --version" ;;
     " permissions list") echo "--db -o --output --verbose -h --help -V --version" ;;
     " audit") echo "--db -o --output --verbose -h --help -V --version" ;;
-    " audit list") echo "--since --token --db -o --output --verbose -h --help -V --version" ;;
+    " audit list") echo "--since --token -f --follow --db -o --output --verbose -h --help -V --version" ;;
     " store") echo "--db -o --output --verbose -h --help -V --version" ;;
     " store info") echo "--db -o --output --verbose -h --help -V --version" ;;
     " store copy") echo "--to --db -o --output --verbose -h --help -V --version" ;;
     " serve") echo "--listen --trusted-proxy --introspection-caller --tls-cert --tls-key --insecure --access-log --metrics-expiry-window --db -o --output --verbose -h --help -V --version" ;;
-    " metrics") echo "--metrics-expiry-window --db -o --output --verbose -h --help -V --version" ;;
+    " metrics") echo "--metrics-expiry-window --label --db -o --output --verbose -h --help -V --version" ;;
     " completion") echo "--db -o --output --verbose -h --help -V --version" ;;
   esac
 }
@@ -64,12 +64,14 @@ _tokenctl_value() {
     " token create|--expires-at") echo "any" ;;
     " token create|--description") echo "any" ;;
     " token create|--ip-filter") echo "any" ;;
+    " token create|--label") echo "any" ;;
     " token create|--secret-out") echo "file" ;;
     " token create|--db") echo "file" ;;
     " token create|-o") echo "values:text wide json yaml" ;;
     " token create|--output") echo "values:text wide json yaml" ;;
-    " token list|--status") echo "values:active expired revoked" ;;
+    " token list|--status") echo "values:active retiring expired revoked" ;;
     " token list|--expiring-within") echo "any" ;;
+    " token list|--label") echo "any" ;;
     " token list|--db") echo "file" ;;
     " token list|-o") echo "values:text wide json yaml" ;;
     " token list|--output") echo "values:text wide json yaml" ;;
@@ -83,14 +85,22 @@ _tokenctl_value() {
     " token verify|-o") echo "values:text wide json yaml" ;;
     " token verify|--output") echo "values:text wide json yaml" ;;
     " token rotate|--expires-in") echo "any" ;;
+    " token rotate|--grace") echo "any" ;;
     " token rotate|--secret-out") echo "file" ;;
     " token rotate|--db") echo "file" ;;
     " token rotate|-o") echo "values:text wide json yaml" ;;
     " token rotate|--output") echo "values:text wide json yaml" ;;
     " token update|--permission") echo "list:ReadHealthCheck ViewOrganizations ManageOrganizations ImportOrganization DeleteOrganizations ChangeSystemPermissions ManageCluster IngestAcrossAllReposWithinCluster DeleteHumioOwnedRepositoryOrView ChangeUsername ChangeFeatureFlags ChangeSubdomains ListSubdomains PatchGlobal ChangeBucketStorage ManageOrganizationLinks" ;;
+    " token update|--expires-in") echo "any" ;;
+    " token update|--expires-at") echo "any" ;;
+    " token update|--description") echo "any" ;;
+    " token update|--ip-filter") echo "any" ;;
+    " token update|--label") echo "any" ;;
+    " token update|--remove-label") echo "any" ;;
     " token update|--db") echo "file" ;;
     " token update|-o") echo "values:text wide json yaml" ;;
     " token update|--output") echo "values:text wide json yaml" ;;
+    " token revoke|--label") echo "any" ;;
     " token revoke|--reason") echo "any" ;;
     " token revoke|--db") echo "file" ;;
     " token revoke|-o") echo "values:text wide json yaml" ;;
@@ -106,6 +116,7 @@ _tokenctl_value() {
     " policy set|--default-expiry") echo "any" ;;
     " policy set|--enforce-ip-filter") echo "any" ;;
     " policy set|--allow-permission-updates") echo "values:true false" ;;
+    " policy set|--max-rotation-grace") echo "any" ;;
     " policy set|--file") echo "file" ;;
     " policy set|--db") echo "file" ;;
     " policy set|-o") echo "values:text wide json yaml" ;;
@@ -170,6 +181,7 @@ _tokenctl_value() {
     " serve|-o") echo "values:text wide json yaml" ;;
     " serve|--output") echo "values:text wide json yaml" ;;
     " metrics|--metrics-expiry-window") echo "any" ;;
+    " metrics|--label") echo "any" ;;
     " metrics|--db") echo "file" ;;
     " metrics|-o") echo "values:text wide json yaml" ;;
     " metrics|--output") echo "values:text wide json yaml" ;;

@@ -1,7 +1,9 @@
 package dev.tokenctl.cli;
 
 import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.Text;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.function.Consumer;
 
 /** Audit events as text, json or yaml: for audit list. */
@@ -21,5 +23,24 @@ final class AuditRenderer {
         source.accept(e -> table.row(Times.local(e.at(), now, output.context.zone(), ""), e.actor(),
                 e.action(), e.tokenId() == null ? "-" : e.tokenId(), e.details()));
         table.print(output.out);
+    }
+
+    private static final DateTimeFormatter STREAMED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /**
+     * Prints events one at a time as they come, each written out at once: a line of JSON Lines,
+     * a YAML document, or a line of text (local time, user, action, token, details).
+     */
+    static Consumer<AuditEvent> stream(Output output) {
+        return e -> {
+            if (output.isText()) {
+                output.out.println(STREAMED.format(e.at().atZone(output.context.zone())) + "  " + Text.escape(e.actor())
+                        + "  " + Text.escape(e.action()) + "  " + (e.tokenId() == null ? "-" : Text.escape(e.tokenId()))
+                        + "  " + Text.escape(e.details()));
+            } else {
+                output.line(Views.audit(e));
+            }
+            output.out.flush();
+        };
     }
 }

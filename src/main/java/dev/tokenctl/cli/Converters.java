@@ -2,6 +2,7 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Durations;
 import dev.tokenctl.core.IpFilter;
+import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Timestamps;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -41,6 +43,46 @@ final class Converters {
         public Duration convert(String value) {
             return Converters.convert(value, Durations::parse);
         }
+    }
+
+    /** {@code --label KEY=VALUE}, as create and update set a label. */
+    static final class LabelConverter implements ITypeConverter<Map.Entry<String, String>> {
+        @Override
+        public Map.Entry<String, String> convert(String value) {
+            return Converters.convert(value, text -> Labels.parse(text, false));
+        }
+    }
+
+    /** {@code --remove-label KEY}. */
+    static final class LabelKeyConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            return Converters.convert(value, Labels::checkKey);
+        }
+    }
+
+    /** {@code --label KEY=VALUE} or {@code --label KEY}, as list, revoke and metrics select tokens. */
+    static final class LabelSelectorConverter implements ITypeConverter<Map.Entry<String, String>> {
+        @Override
+        public Map.Entry<String, String> convert(String value) {
+            return Converters.convert(value, text -> Labels.parse(text, true));
+        }
+    }
+
+    /**
+     * The {@code --label} values as one map (none: empty).
+     *
+     * @throws TokenctlException INVALID for a key given twice
+     */
+    static Map<String, String> labels(List<Map.Entry<String, String>> entries) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : entries == null ? List.<Map.Entry<String, String>>of() : entries) {
+            if (labels.containsKey(entry.getKey())) {
+                throw TokenctlException.invalid("label '" + entry.getKey() + "' is given twice (give each key once)");
+            }
+            labels.put(entry.getKey(), entry.getValue());
+        }
+        return labels;
     }
 
     static final class TimestampConverter implements ITypeConverter<Instant> {

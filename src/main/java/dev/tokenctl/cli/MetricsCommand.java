@@ -2,6 +2,8 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.app.TokenMetrics;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,10 +19,15 @@ final class MetricsCommand extends BaseCommand {
             description = "Active tokens expiring within this get an expiry gauge (default: ${DEFAULT-VALUE}).")
     Duration window;
 
+    @Option(names = "--label", paramLabel = "KEY[=VALUE]", converter = Converters.LabelSelectorConverter.class,
+            description = "Expiry gauges only for tokens with this label (any value when only KEY is given); repeatable,"
+                    + " all must match. Each gauge carries its token's labels as label_KEY.")
+    List<Map.Entry<String, String>> labels;
+
     @Override
     ExitCode run() {
         StringBuilder text = new StringBuilder();
-        TokenMetrics.write(app, window, text);
+        TokenMetrics.write(app, window, Converters.labels(labels), text);
         out().print(text);
         return ExitCode.OK;
     }

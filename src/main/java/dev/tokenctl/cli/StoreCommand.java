@@ -18,7 +18,8 @@ final class StoreCommand {
             Store.Description description = store.describe();
             Store.Counts counts = store.counts(app.session().now());
             StoreRenderer.info(output(), new Views.StoreInfoView(description.engine(), description.location(),
-                    description.schemaVersion(), counts.tokens(), counts.active(), counts.expired(), counts.revoked(),
+                    description.schemaVersion(), counts.tokens(), counts.active(), counts.retiring(), counts.expired(),
+                    counts.revoked(),
                     counts.ipFilters(), counts.auditEvents()));
             return ExitCode.OK;
         }

@@ -18,8 +18,8 @@ final class StoreRenderer {
         out.printf("%-16s%s%n", "engine:", view.engine());
         out.printf("%-16s%s%n", "location:", Text.escape(view.location()));
         out.printf("%-16s%d%n", "schema-version:", view.schemaVersion());
-        out.printf("%-16s%d (%d active, %d expired, %d revoked)%n", "tokens:", view.tokens(), view.activeTokens(),
-                view.expiredTokens(), view.revokedTokens());
+        out.printf("%-16s%d (%d active, %d retiring, %d expired, %d revoked)%n", "tokens:", view.tokens(),
+                view.activeTokens(), view.retiringTokens(), view.expiredTokens(), view.revokedTokens());
         out.printf("%-16s%d%n", "ip-filters:", view.ipFilters());
         out.printf("%-16s%d%n", "audit-events:", view.auditEvents());
     }

@@ -4,15 +4,21 @@ import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenService;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-@Command(name = "list", description = "List tokens: by default every token that is not revoked, expired ones included.")
+@Command(name = "list", description = "List tokens: by default every token that is not revoked, retiring and expired ones included.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  tokenctl token list --label team=payments --label env",
+                "  tokenctl token list --status retiring -o json",
+                "  tokenctl token list --expiring-within 7d"})
 final class TokenListCommand extends BaseCommand {
     /** The values of --status, spelled as users type them. */
-    enum StatusOption { active, expired, revoked }
+    enum StatusOption { active, retiring, expired, revoked }
 
     @Option(names = "--all", description = "Include revoked tokens.")
     boolean all;
@@ -24,6 +30,10 @@ final class TokenListCommand extends BaseCommand {
     @Option(names = "--expiring-within", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Only tokens that expire within this time from now, e.g. 7d.")
     Duration expiringWithin;
+
+    @Option(names = "--label", paramLabel = "KEY[=VALUE]", converter = Converters.LabelSelectorConverter.class,
+            description = "Only tokens with this label (any value when only KEY is given); repeatable, all must match.")
+    List<Map.Entry<String, String>> labels;
 
     @Override
     ExitCode run() {
@@ -38,7 +48,8 @@ final class TokenListCommand extends BaseCommand {
         }
         TokenService tokens = app.tokens();
         Set<Token.Status> chosen = statuses;
-        TokenRenderer.list(output(), sink -> tokens.list(chosen, expiringWithin, sink), context.clock().instant());
+        Map<String, String> selector = Converters.labels(labels);
+        TokenRenderer.list(output(), sink -> tokens.list(chosen, expiringWithin, selector, sink), context.clock().instant());
         return ExitCode.OK;
     }
 }

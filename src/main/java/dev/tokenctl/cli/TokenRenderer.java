@@ -1,5 +1,6 @@
 package dev.tokenctl.cli;
 
+import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
@@ -35,10 +36,12 @@ final class TokenRenderer {
         field(out, "Created", Times.local(t.createdAt(), now, zone, "-"));
         field(out, "Expires", Times.local(t.expiresAt(), now, zone, "never"));
         field(out, "IP filter", t.ipFilter() == null ? "-" : t.ipFilter());
+        field(out, "Labels", t.labels().isEmpty() ? "-" : Labels.format(t.labels()));
         field(out, "Last used", Times.local(t.lastUsedAt(), now, zone, "never")
                 + (t.lastUsedAddress() == null ? "" : " from " + t.lastUsedAddress()));
         if (t.revokedAt() != null) {
-            field(out, "Revoked", Times.local(t.revokedAt(), now, zone, "-"));
+            Token.Status status = t.status(now);
+            field(out, status == Token.Status.REVOKED ? "Revoked" : "Retires", Times.local(t.revokedAt(), now, zone, "-"));
             field(out, "Reason", t.revokeReason());
         }
         if (t.rotatedFrom() != null) {
@@ -67,7 +70,7 @@ final class TokenRenderer {
         // Tokens share a few permission sets; each is spelled out once.
         Map<Set<Permission>, String> spelled = new HashMap<>();
         source.accept(t -> table.row(t.id(), t.name(),
-                spelled.computeIfAbsent(t.permissions(), Permission::format), t.status(now).label(),
+                spelled.computeIfAbsent(t.permissions(), Permission::format), status(t, now),
                 t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), zone) + " ("
                         + Times.relative(t.expiresAt(), now, false) + ")",
                 t.ipFilter() == null ? "-" : t.ipFilter(),
@@ -75,12 +78,19 @@ final class TokenRenderer {
                 t.lastUsedAt() == null ? "never" : Times.relative(t.lastUsedAt(), now, false)));
         boolean colour = Terminal.colour(output.context);
         table.keep(2).compact(2, TokenRenderer::summary)
-                .style(3, status -> Terminal.paint(colour, switch (status) {
+                .style(3, status -> Terminal.paint(colour, status.startsWith("retiring") ? "33" : switch (status) {
                     case "active" -> "32";
                     case "expired" -> "33";
                     default -> "31";
                 }, status))
                 .print(output.out, output.width());
+    }
+
+    /** The status, with when a retiring token stops working. */
+    private static String status(Token t, Instant now) {
+        Instant retiresAt = t.retiresAt(now);
+        return retiresAt == null ? t.status(now).label()
+                : "retiring (" + Times.relative(retiresAt, now, false) + ")";
     }
 
     /** {@code A,B,C} as {@code A +2}: the first permission, in catalog order, and how many more. */

@@ -20,8 +20,9 @@ final class Views {
     }
 
     record TokenView(String id, String name, String description, List<String> permissions, String status,
-                     String createdAt, String expiresAt, String ipFilter, String lastUsedAt,
-                     String lastUsedAddress, String revokedAt, String revokeReason, String rotatedFrom) {
+                     String createdAt, String expiresAt, String retiresAt, String ipFilter, String lastUsedAt,
+                     String lastUsedAddress, String revokedAt, String revokeReason, String rotatedFrom,
+                     Map<String, String> labels) {
     }
 
     /** A token just issued: its string, shown this once, and its metadata. */
@@ -32,7 +33,7 @@ final class Views {
     }
 
     record VerifyView(boolean valid, String reason, String tokenId, String name, List<String> permissions,
-                      String expiresAt) {
+                      String expiresAt, String retiresAt) {
     }
 
     record PermissionView(String name, String label, String group, String description) {
@@ -66,7 +67,7 @@ final class Views {
     }
 
     record StoreInfoView(String engine, String location, int schemaVersion, long tokens, long activeTokens,
-                         long expiredTokens, long revokedTokens, long ipFilters, long auditEvents) {
+                         long retiringTokens, long expiredTokens, long revokedTokens, long ipFilters, long auditEvents) {
     }
 
     record CopyView(String from, String to, long tokens, long ipFilters, long auditEvents) {
@@ -77,17 +78,22 @@ final class Views {
                 Times.iso(f.createdAt()), Times.iso(f.updatedAt()), users.tokens(), users.policy());
     }
 
+    /** A token as it stands: {@code revoked_at} once it is revoked, {@code retires_at} while it is retiring. */
     static TokenView token(Token t, Instant now) {
-        return new TokenView(t.id(), t.name(), t.description(), names(t.permissions()), t.status(now).label(),
-                Times.iso(t.createdAt()), Times.iso(t.expiresAt()), t.ipFilter(), Times.iso(t.lastUsedAt()),
-                t.lastUsedAddress(), Times.iso(t.revokedAt()), t.revokeReason(), t.rotatedFrom());
+        Token.Status status = t.status(now);
+        return new TokenView(t.id(), t.name(), t.description(), names(t.permissions()), status.label(),
+                Times.iso(t.createdAt()), Times.iso(t.expiresAt()), Times.iso(t.retiresAt(now)), t.ipFilter(),
+                Times.iso(t.lastUsedAt()), t.lastUsedAddress(),
+                status == Token.Status.REVOKED ? Times.iso(t.revokedAt()) : null, t.revokeReason(), t.rotatedFrom(),
+                t.labels());
     }
 
+    /** A verify answer: a valid token with a revocation time is retiring, valid until then. */
     static VerifyView verification(Verification v) {
         Token t = v.token();
         return new VerifyView(v.valid(), v.valid() ? null : v.reason().label(), t == null ? null : t.id(),
                 t == null ? null : t.name(), t == null ? null : names(t.permissions()),
-                t == null ? null : Times.iso(t.expiresAt()));
+                t == null ? null : Times.iso(t.expiresAt()), v.valid() ? Times.iso(t.revokedAt()) : null);
     }
 
     static PermissionView permission(Permission p) {

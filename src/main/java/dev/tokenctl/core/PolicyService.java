@@ -11,9 +11,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The security policy: reading it, and changing it together with what the change does to
- * existing tokens. Lowering the maximum expiry cuts back every active token that would outlive
- * it (now + maximum; tokens without expiry get that expiry); turning tokens off revokes every
- * active token. Such a change is made only when confirmed.
+ * existing tokens. Lowering the maximum expiry cuts back every active or retiring token that
+ * would outlive it (now + maximum; tokens without expiry get that expiry); turning tokens off
+ * revokes every active and retiring token. Such a change is made only when confirmed.
  */
 public final class PolicyService {
     private final Session session;
@@ -78,7 +78,7 @@ public final class PolicyService {
         boolean maxChanged = max != null && !max.equals(before.maxExpiry());
         if (disabling || maxChanged) {
             Instant limit = max == null ? null : now.plus(max);
-            store.forEachToken(new TokenQuery(EnumSet.of(Token.Status.ACTIVE), now, null), token -> {
+            store.forEachToken(new TokenQuery(EnumSet.of(Token.Status.ACTIVE, Token.Status.RETIRING), now, null), token -> {
                 if (disabling) {
                     effects.add(new PolicyChange.Effect(token, null));
                 } else if (token.expiresAt() == null || token.expiresAt().isAfter(limit)) {

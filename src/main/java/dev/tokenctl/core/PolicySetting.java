@@ -19,7 +19,9 @@ public enum PolicySetting {
     ENFORCED_IP_FILTER("enforced-ip-filter", "enforce-ip-filter", Type.FILTER, "NAME|none",
             "IP filter applied to every token, in addition to its own, or none."),
     ALLOW_PERMISSION_UPDATES("allow-permission-updates", "allow-permission-updates", Type.BOOLEAN, "BOOL",
-            "true or false: whether 'token update' may change a token's permissions.");
+            "true or false: whether 'token update' may change a token's permissions."),
+    MAX_ROTATION_GRACE("max-rotation-grace", "max-rotation-grace", Type.DURATION, "DURATION|none",
+            "Longest time 'token rotate --grace' may keep the old token working; none forbids grace.");
 
     /** The kinds of value a setting takes. */
     public enum Type { BOOLEAN, DURATION, FILTER }
@@ -77,23 +79,21 @@ public enum PolicySetting {
             case DEFAULT_EXPIRY -> policy.defaultExpiry();
             case ENFORCED_IP_FILTER -> policy.enforcedIpFilter();
             case ALLOW_PERMISSION_UPDATES -> policy.allowPermissionUpdates();
+            case MAX_ROTATION_GRACE -> policy.maxRotationGrace();
         };
     }
 
-    /** {@code policy} with this setting changed to {@code value}, as {@link #parse} gives it. */
+    /**
+     * {@code policy} with this setting changed to {@code value}, as {@link #parse} gives it. The
+     * settings are declared in the order of {@link Policy}'s components.
+     */
     public Policy with(Policy p, Object value) {
-        return switch (this) {
-            case TOKENS_ENABLED -> new Policy((Boolean) value, p.maxExpiry(), p.defaultExpiry(), p.enforcedIpFilter(),
-                    p.allowPermissionUpdates());
-            case MAX_EXPIRY -> new Policy(p.tokensEnabled(), (Duration) value, p.defaultExpiry(), p.enforcedIpFilter(),
-                    p.allowPermissionUpdates());
-            case DEFAULT_EXPIRY -> new Policy(p.tokensEnabled(), p.maxExpiry(), (Duration) value, p.enforcedIpFilter(),
-                    p.allowPermissionUpdates());
-            case ENFORCED_IP_FILTER -> new Policy(p.tokensEnabled(), p.maxExpiry(), p.defaultExpiry(), (String) value,
-                    p.allowPermissionUpdates());
-            case ALLOW_PERMISSION_UPDATES -> new Policy(p.tokensEnabled(), p.maxExpiry(), p.defaultExpiry(),
-                    p.enforcedIpFilter(), (Boolean) value);
-        };
+        Object[] values = new Object[values().length];
+        for (PolicySetting setting : values()) {
+            values[setting.ordinal()] = setting == this ? value : setting.get(p);
+        }
+        return new Policy((Boolean) values[0], (Duration) values[1], (Duration) values[2], (String) values[3],
+                (Boolean) values[4], (Duration) values[5]);
     }
 
     /**

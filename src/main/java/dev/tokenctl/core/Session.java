@@ -19,6 +19,6 @@ public record Session(Store store, Clock clock, String actor) {
 
     /** Appends an audit event stamped now; call it inside the transaction that made the change. */
     public void audit(String action, String tokenId, String details) {
-        store.audit(new AuditEvent(now(), actor, action, tokenId, details));
+        store.audit(new AuditEvent(now(), actor, action, tokenId, details, 0));
     }
 }

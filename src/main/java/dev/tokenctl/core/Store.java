@@ -18,9 +18,9 @@ public interface Store extends AutoCloseable {
     }
 
     /** How much the store holds; tokens by their status at a moment. */
-    record Counts(long active, long expired, long revoked, long ipFilters, long auditEvents) {
+    record Counts(long active, long retiring, long expired, long revoked, long ipFilters, long auditEvents) {
         public long tokens() {
-            return active + expired + revoked;
+            return active + retiring + expired + revoked;
         }
 
         /** Whether nothing was ever written: no token, no filter, no audit event. */
@@ -52,8 +52,11 @@ public interface Store extends AutoCloseable {
 
     Optional<Token> token(String id);
 
-    /** The token of that name that is not revoked or, when there is none, the one revoked last. */
-    Optional<Token> tokenByName(String name);
+    /**
+     * The token of that name that is not revoked or, when there is none, the one revoked last;
+     * never one retiring at {@code now} (revoked after it).
+     */
+    Optional<Token> tokenByName(String name, Instant now);
 
     /** Whether a token that is not revoked has that name. */
     boolean activeNameExists(String name);
@@ -64,9 +67,11 @@ public interface Store extends AutoCloseable {
     /** Streams the matching tokens, oldest first, without holding them all in memory. */
     void forEachToken(TokenQuery query, Consumer<Token> sink);
 
+    /** Revokes a token as of {@code at} (a later time: it retires then), unless it was revoked by then. */
     void revokeToken(String id, Instant at, String reason);
 
-    void updatePermissions(String id, java.util.Set<Permission> permissions);
+    /** Writes what {@code token update} may change: description, permissions, expiry, IP filter and labels. */
+    void updateToken(Token token);
 
     void updateExpiry(String id, Instant expiresAt);
 
@@ -79,6 +84,12 @@ public interface Store extends AutoCloseable {
 
     /** Events at or after {@code since} (null: all), for one token when {@code tokenId} is set, oldest first. */
     void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink);
+
+    /** Events numbered after {@code seq}, by number. */
+    void forEachAuditAfter(long seq, Consumer<AuditEvent> sink);
+
+    /** The highest event number, 0 when there is none. */
+    long lastAuditSeq();
 
     /** When the latest event with exactly this token, action and details was recorded. */
     Optional<Instant> lastAudit(String tokenId, String action, String details);

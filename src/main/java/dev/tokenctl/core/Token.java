@@ -1,20 +1,23 @@
 package dev.tokenctl.core;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A token's metadata: everything but its secret, which is never kept. Nullable fields are
  * {@code null} when absent: no description, no expiry, no IP filter, not revoked, never used.
+ * A revocation time in the future is a graced rotation: the token is retiring until then.
+ * {@code labels} is sorted by key, and empty when there are none.
  */
 public record Token(String id, String name, String description, Set<Permission> permissions,
                     Instant createdAt, Instant expiresAt, String ipFilter,
                     Instant revokedAt, String revokeReason,
-                    Instant lastUsedAt, String lastUsedAddress, String rotatedFrom) {
+                    Instant lastUsedAt, String lastUsedAddress, String rotatedFrom, Map<String, String> labels) {
 
     /** Where a token stands at a moment. */
     public enum Status {
-        ACTIVE("active"), EXPIRED("expired"), REVOKED("revoked");
+        ACTIVE("active"), RETIRING("retiring"), EXPIRED("expired"), REVOKED("revoked");
 
         private final String label;
 
@@ -27,20 +30,28 @@ public record Token(String id, String name, String description, Set<Permission> 
         }
     }
 
+    public Token {
+        labels = Labels.copy(labels);
+    }
+
+    /** Revoked from its revocation time on; before that, expired from its expiry on, whether retiring or not. */
     public Status status(Instant now) {
-        if (revokedAt != null) {
+        if (revokedAt != null && !revokedAt.isAfter(now)) {
             return Status.REVOKED;
         }
-        return expiresAt != null && !expiresAt.isAfter(now) ? Status.EXPIRED : Status.ACTIVE;
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            return Status.EXPIRED;
+        }
+        return revokedAt != null ? Status.RETIRING : Status.ACTIVE;
+    }
+
+    /** When a retiring token stops working, or null when it is not retiring at {@code now}. */
+    public Instant retiresAt(Instant now) {
+        return status(now) == Status.RETIRING ? revokedAt : null;
     }
 
     public Token withRevocation(Instant at, String reason) {
         return new Token(id, name, description, permissions, createdAt, expiresAt, ipFilter, at, reason,
-                lastUsedAt, lastUsedAddress, rotatedFrom);
-    }
-
-    public Token withPermissions(Set<Permission> newPermissions) {
-        return new Token(id, name, description, Set.copyOf(newPermissions), createdAt, expiresAt, ipFilter,
-                revokedAt, revokeReason, lastUsedAt, lastUsedAddress, rotatedFrom);
+                lastUsedAt, lastUsedAddress, rotatedFrom, labels);
     }
 }

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -32,7 +34,19 @@ public final class TokenService {
 
     /** What create asks for. {@code description} and {@code ipFilter} may be null. */
     public record NewToken(String name, String description, Set<Permission> permissions, Expiry expiry,
-                           String ipFilter) {
+                           String ipFilter, Map<String, String> labels) {
+    }
+
+    /**
+     * What update asks for; null (or empty) for what stays. {@code description} "" removes it;
+     * {@code ipFilter} {@link IpFilter#NONE} removes the token's filter.
+     */
+    public record Changes(Set<Permission> permissions, Expiry expiry, String description, String ipFilter,
+                          Map<String, String> setLabels, List<String> removeLabels) {
+        boolean none() {
+            return permissions == null && expiry == null && description == null && ipFilter == null
+                    && setLabels.isEmpty() && removeLabels.isEmpty();
+        }
     }
 
     /** A token just issued, with the only copy of its string. */
@@ -54,7 +68,7 @@ public final class TokenService {
      */
     public Issued create(NewToken asked) {
         NewToken request = new NewToken(normalized(asked.name()), asked.description(), asked.permissions(),
-                asked.expiry(), asked.ipFilter());
+                asked.expiry(), asked.ipFilter(), Labels.change(Map.of(), asked.labels(), List.of()));
         checkName(request.name());
         if (request.description() != null) {
             Text.checkPrintable("description", request.description(), 0, MAX_TEXT);
@@ -68,45 +82,48 @@ public final class TokenService {
             Instant now = session.now();
             Instant expiresAt = expiresAt(request.expiry(), policy, now);
             String filter = request.ipFilter();
-            if (filter != null) {
-                if (store.ipFilter(filter).isEmpty()) {
-                    throw Refusals.noIpFilter(filter, "run 'tokenctl ipfilter list', or add it with 'tokenctl ipfilter add'");
-                }
-                if (policy.enforcedIpFilter() != null && !policy.enforcedIpFilter().equals(filter)) {
-                    throw TokenctlException.policy("IP filter '" + filter + "' is not allowed: the policy enforces '"
-                            + policy.enforcedIpFilter() + "' on every token (omit --ip-filter)");
-                }
-            }
+            checkIpFilter(filter, policy);
             if (store.activeNameExists(request.name())) {
                 throw Refusals.Unique.TOKEN_NAME.taken(request.name());
             }
             Token token = new Token(format.newId(), request.name(), request.description(),
-                    Set.copyOf(request.permissions()), now, expiresAt, filter, null, null, null, null, null);
+                    Set.copyOf(request.permissions()), now, expiresAt, filter, null, null, null, null, null,
+                    request.labels());
             String tokenString = insert(token);
             session.audit("create", token.id(), "name=" + token.name() + " permissions="
                     + Permission.format(token.permissions()) + " expires=" + Session.when(expiresAt)
-                    + (filter == null ? "" : " ip-filter=" + filter));
+                    + (filter == null ? "" : " ip-filter=" + filter)
+                    + (token.labels().isEmpty() ? "" : " labels=" + Labels.format(token.labels())));
             return new Issued(token, tokenString);
         });
     }
 
     /**
-     * The token an id or name refers to: an id always works, revoked tokens too; a name means
-     * the token of that name that is not revoked or, when there is none, the one revoked last.
+     * The token an id or name refers to: an id always works, revoked and retiring tokens too; a
+     * name means its current generation: the token of that name that is not revoked or, when
+     * there is none, the one revoked last, never one that is retiring.
      *
      * @throws TokenctlException NOT_FOUND
      */
     public Token resolve(String idOrName) {
         Optional<Token> found = TokenFormat.looksLikeId(idOrName) ? store.token(idOrName) : Optional.empty();
         String name = normalized(idOrName);
-        return found.or(() -> store.tokenByName(name))
-                .or(() -> name.equals(idOrName) ? Optional.empty() : store.tokenByName(idOrName)).orElseThrow(() -> Refusals.noToken(idOrName));
+        Instant now = session.now();
+        return found.or(() -> store.tokenByName(name, now))
+                .or(() -> name.equals(idOrName) ? Optional.empty() : store.tokenByName(idOrName, now))
+                .orElseThrow(() -> Refusals.noToken(idOrName));
     }
 
-    /** Streams the tokens that match, oldest first. */
-    public void list(Set<Token.Status> statuses, Duration expiringWithin, Consumer<Token> sink) {
+    /** Streams the tokens that match, oldest first: {@code labels} as {@link Labels#matches} selects. */
+    public void list(Set<Token.Status> statuses, Duration expiringWithin, Map<String, String> labels,
+                     Consumer<Token> sink) {
         Instant now = session.now();
-        store.forEachToken(new TokenQuery(statuses, now, expiringWithin == null ? null : now.plus(expiringWithin)), sink);
+        TokenQuery query = new TokenQuery(statuses, now, expiringWithin == null ? null : now.plus(expiringWithin));
+        store.forEachToken(query, labels.isEmpty() ? sink : t -> {
+            if (Labels.matches(t.labels(), labels)) {
+                sink.accept(t);
+            }
+        });
     }
 
     /**
@@ -123,7 +140,7 @@ public final class TokenService {
             Instant now = session.now();
             for (Token token : tokens) {
                 Token current = store.token(token.id()).orElseThrow();
-                if (current.revokedAt() != null) {
+                if (current.status(now) == Token.Status.REVOKED) {
                     outcome.add(new Revoked(current, true));
                     continue;
                 }
@@ -137,59 +154,150 @@ public final class TokenService {
     }
 
     /**
-     * Issues a new token with the same name, description, permissions and IP filter and revokes
-     * the old one, in one transaction. The lifetime is {@code lifetime} when given, otherwise the
-     * old token's lifetime length counted from now (no expiry stays no expiry).
+     * Issues a new token with the same name, description, permissions, IP filter and labels, and
+     * revokes the old one, in one transaction. The lifetime is {@code lifetime} when given,
+     * otherwise the old token's lifetime length counted from now (no expiry stays no expiry).
+     * With {@code grace}, the old token stays valid (retiring) until now + grace, never past its
+     * own expiry. At most two generations are valid: a predecessor still retiring is revoked now.
      *
-     * @throws TokenctlException NOT_FOUND, CONFLICT (already revoked) or POLICY
+     * @throws TokenctlException NOT_FOUND, CONFLICT (revoked or retiring) or POLICY
      */
-    public Issued rotate(String idOrName, Duration lifetime) {
+    public Issued rotate(String idOrName, Duration lifetime, Duration grace) {
         return store.transaction(() -> {
             Token old = resolve(idOrName);
-            if (old.revokedAt() != null) {
-                throw TokenctlException.conflict("token " + old.id() + " (" + old.name()
-                        + ") is revoked and cannot be rotated (create a new token instead)");
+            Instant now = session.now();
+            Token.Status status = old.status(now);
+            if (status == Token.Status.REVOKED || status == Token.Status.RETIRING) {
+                throw TokenctlException.conflict("token " + old.id() + " (" + Text.quoteSafe(old.name()) + ") is "
+                        + status.label() + " and cannot be rotated ("
+                        + (status == Token.Status.REVOKED ? "create a new token instead" : "rotate its successor, the current '"
+                        + Text.quoteSafe(old.name()) + "'") + ")");
             }
             Policy policy = store.policy();
             requireEnabled(policy);
+            checkGrace(grace, policy);
             Expiry expiry = lifetime != null ? new Expiry.In(lifetime) : inheritedLifetime(old, policy);
-            Instant now = session.now();
             Instant expiresAt = expiresAt(expiry, policy, now);
             String newId = format.newId();
-            store.revokeToken(old.id(), now, "rotated: replaced by " + newId);
+            if (old.rotatedFrom() != null) {
+                store.token(old.rotatedFrom()).filter(p -> p.status(now) == Token.Status.RETIRING).ifPresent(p -> {
+                    store.revokeToken(p.id(), now, p.revokeReason());
+                    session.audit("revoke", p.id(), "name=" + p.name() + " reason=grace ended: " + old.id()
+                            + " was rotated, and at most two generations are valid");
+                });
+            }
+            Instant retiresAt = grace == null ? now : now.plus(grace);
+            if (old.expiresAt() != null && old.expiresAt().isBefore(retiresAt)) {
+                retiresAt = old.expiresAt().isAfter(now) ? old.expiresAt() : now;
+            }
+            store.revokeToken(old.id(), retiresAt, "rotated: replaced by " + newId);
             Token token = new Token(newId, old.name(), old.description(), old.permissions(), now, expiresAt,
-                    old.ipFilter(), null, null, null, null, old.id());
+                    old.ipFilter(), null, null, null, null, old.id(), old.labels());
             String tokenString = insert(token);
-            session.audit("rotate", old.id(), "replaced by " + newId);
+            session.audit("rotate", old.id(), "replaced by " + newId
+                    + (retiresAt.isAfter(now) ? " (valid until " + Session.when(retiresAt) + ")" : ""));
             session.audit("create", newId, "rotated from " + old.id() + " expires=" + Session.when(expiresAt));
             return new Issued(token, tokenString);
         });
     }
 
+    private static void checkGrace(Duration grace, Policy policy) {
+        if (grace == null) {
+            return;
+        }
+        Duration max = policy.maxRotationGrace();
+        if (max == null) {
+            throw TokenctlException.policy("the policy allows no rotation grace (max-rotation-grace is none;"
+                    + " rotate without --grace, or an administrator can allow one with"
+                    + " 'tokenctl policy set --max-rotation-grace 1h')");
+        }
+        if (grace.compareTo(max) > 0) {
+            throw TokenctlException.policy("--grace " + Durations.format(grace) + " exceeds the policy's max-rotation-grace of "
+                    + Durations.format(max) + " (use --grace " + Durations.format(max) + " or less)");
+        }
+    }
+
     /**
-     * Replaces a token's permissions, when the policy allows permission updates.
+     * Changes a token in place, every change in one transaction and one audit event with each
+     * old and new value. Permissions only when the policy allows permission updates; a new
+     * expiry within the policy's maximum, as at creation, unless it shortens the lifetime; an IP
+     * filter that exists, and not another than the enforced one.
      *
-     * @throws TokenctlException NOT_FOUND, CONFLICT (revoked), INVALID or POLICY
+     * @throws TokenctlException NOT_FOUND, CONFLICT (revoked or retiring), INVALID or POLICY
      */
-    public Token updatePermissions(String idOrName, Set<Permission> permissions) {
-        if (permissions.isEmpty()) {
+    public Token update(String idOrName, Changes changes) {
+        if (changes.none()) {
+            throw TokenctlException.invalid("nothing to change (give --permission, an expiry option, --description,"
+                    + " --ip-filter, --no-ip-filter, --label or --remove-label)");
+        }
+        if (changes.permissions() != null && changes.permissions().isEmpty()) {
             throw TokenctlException.invalid("no permission given (add --permission NAME)");
+        }
+        if (changes.description() != null && !changes.description().isEmpty()) {
+            Text.checkPrintable("description", changes.description(), 0, MAX_TEXT);
         }
         return store.transaction(() -> {
             Token token = resolve(idOrName);
-            if (!store.policy().allowPermissionUpdates()) {
+            Instant now = session.now();
+            Token.Status status = token.status(now);
+            if (status == Token.Status.REVOKED || status == Token.Status.RETIRING) {
+                throw TokenctlException.conflict("token " + token.id() + " (" + Text.quoteSafe(token.name()) + ") is "
+                        + status.label() + " and cannot change (" + (status == Token.Status.REVOKED
+                        ? "create a new token instead" : "change its successor, the current '" + Text.quoteSafe(token.name())
+                        + "'") + ")");
+            }
+            Policy policy = store.policy();
+            if (changes.permissions() != null && !policy.allowPermissionUpdates()) {
                 throw TokenctlException.policy("the policy does not allow changing a token's permissions"
                         + " (an administrator can allow it with 'tokenctl policy set --allow-permission-updates true',"
                         + " or rotate to a new token)");
             }
-            if (token.revokedAt() != null) {
-                throw TokenctlException.conflict("token " + token.id() + " is revoked (its permissions cannot change)");
+            Instant expiresAt = token.expiresAt();
+            if (changes.expiry() != null) {
+                Instant asked = requested(changes.expiry(), policy, now);
+                boolean shorter = asked != null && (token.expiresAt() == null || !asked.isAfter(token.expiresAt()));
+                expiresAt = shorter ? asked : withinMax(asked, policy, now);
             }
-            store.updatePermissions(token.id(), permissions);
-            session.audit("update", token.id(), "permissions: " + Permission.format(token.permissions()) + " -> "
-                    + Permission.format(permissions));
-            return token.withPermissions(permissions);
+            String filter = token.ipFilter();
+            if (changes.ipFilter() != null) {
+                filter = changes.ipFilter().equals(IpFilter.NONE) ? null : changes.ipFilter();
+                checkIpFilter(filter, policy);
+            }
+            String description = changes.description() == null ? token.description()
+                    : changes.description().isEmpty() ? null : changes.description();
+            Token updated = new Token(token.id(), token.name(), description,
+                    changes.permissions() == null ? token.permissions() : Set.copyOf(changes.permissions()),
+                    token.createdAt(), expiresAt, filter, null, null, token.lastUsedAt(), token.lastUsedAddress(),
+                    token.rotatedFrom(), Labels.change(token.labels(), changes.setLabels(), changes.removeLabels()));
+            String differences = differences(token, updated);
+            if (!differences.isEmpty()) {
+                store.updateToken(updated);
+                session.audit("update", token.id(), differences);
+            }
+            return updated;
         });
+    }
+
+    /** {@code field: old -> new} for each field that changed, separated by semicolons. */
+    private static String differences(Token before, Token after) {
+        java.util.StringJoiner out = new java.util.StringJoiner("; ");
+        difference(out, "permissions", Permission.format(before.permissions()), Permission.format(after.permissions()));
+        difference(out, "expires", Session.when(before.expiresAt()), Session.when(after.expiresAt()));
+        difference(out, "description", quoted(before.description()), quoted(after.description()));
+        difference(out, "ip-filter", Objects.requireNonNullElse(before.ipFilter(), IpFilter.NONE),
+                Objects.requireNonNullElse(after.ipFilter(), IpFilter.NONE));
+        difference(out, "labels", Labels.format(before.labels()), Labels.format(after.labels()));
+        return out.toString();
+    }
+
+    private static void difference(java.util.StringJoiner out, String field, String before, String after) {
+        if (!before.equals(after)) {
+            out.add(field + ": " + (before.isEmpty() ? "none" : before) + " -> " + (after.isEmpty() ? "none" : after));
+        }
+    }
+
+    private static String quoted(String text) {
+        return text == null ? "" : "'" + text + "'";
     }
 
     /**
@@ -219,6 +327,16 @@ public final class TokenService {
     }
 
     /**
+     * Like {@link #audit}, then returns a follower whose {@link AuditFollower#poll} gives the
+     * events committed since, by any process, for the same token (all when null).
+     */
+    public AuditFollower followAudit(Duration since, String tokenId, Consumer<AuditEvent> sink) {
+        AuditFollower follower = new AuditFollower(store, tokenId);
+        follower.start(since == null ? null : session.now().minus(since), sink);
+        return follower;
+    }
+
+    /**
      * The lifetime a rotation without one gives: the old token's, capped at the policy maximum
      * (a token cut back by a lowered maximum counts its age in its lifetime, which would
      * otherwise exceed the maximum on every rotation).
@@ -242,7 +360,13 @@ public final class TokenService {
         return tokenString;
     }
 
+    /** The expiry asked for, within the policy's maximum. */
     private static Instant expiresAt(Expiry expiry, Policy policy, Instant now) {
+        return withinMax(requested(expiry, policy, now), policy, now);
+    }
+
+    /** The expiry asked for, the policy's default when none was; null for none. */
+    private static Instant requested(Expiry expiry, Policy policy, Instant now) {
         if (expiry instanceof Expiry.Unspecified) {
             if (policy.defaultExpiry() == null) {
                 throw TokenctlException.invalid("no expiry given (choose one: --expires-in DURATION, --expires-at TIMESTAMP"
@@ -265,6 +389,15 @@ public final class TokenService {
         } else {
             expiresAt = null;
         }
+        return expiresAt;
+    }
+
+    /**
+     * {@code expiresAt}, when the policy's maximum allows it.
+     *
+     * @throws TokenctlException POLICY
+     */
+    private static Instant withinMax(Instant expiresAt, Policy policy, Instant now) {
         Duration max = policy.maxExpiry();
         if (max != null) {
             if (expiresAt == null) {
@@ -283,6 +416,23 @@ public final class TokenService {
     private static String describe(Duration lifetime) {
         Duration whole = Duration.ofSeconds(lifetime.getSeconds());
         return whole.isZero() ? lifetime.toString() : Durations.format(whole);
+    }
+
+    /**
+     * Checks that a token may be bound to {@code filter} (null for none): it exists, and the
+     * policy enforces no other.
+     */
+    private void checkIpFilter(String filter, Policy policy) {
+        if (filter == null) {
+            return;
+        }
+        if (store.ipFilter(filter).isEmpty()) {
+            throw Refusals.noIpFilter(filter, "run 'tokenctl ipfilter list', or add it with 'tokenctl ipfilter add'");
+        }
+        if (policy.enforcedIpFilter() != null && !policy.enforcedIpFilter().equals(filter)) {
+            throw TokenctlException.policy("IP filter '" + filter + "' is not allowed: the policy enforces '"
+                    + policy.enforcedIpFilter() + "' on every token (omit --ip-filter)");
+        }
     }
 
     private static void requireEnabled(Policy policy) {
@@ -315,6 +465,6 @@ public final class TokenService {
 
     /** All statuses but revoked: what a listing shows by default. */
     public static Set<Token.Status> unrevoked() {
-        return EnumSet.of(Token.Status.ACTIVE, Token.Status.EXPIRED);
+        return EnumSet.of(Token.Status.ACTIVE, Token.Status.RETIRING, Token.Status.EXPIRED);
     }
 }

@@ -165,8 +165,9 @@ final class Checks {
         out.set("X-Token-Id", t.id());
         out.set("X-Token-Name", headerText(t.name()));
         out.set("X-Token-Permissions", Permission.format(t.permissions()));
-        if (t.expiresAt() != null) {
-            out.set("X-Token-Expires-At", t.expiresAt().toString());
+        Instant end = validUntil(t);
+        if (end != null) {
+            out.set("X-Token-Expires-At", end.toString());
         }
         return response;
     }
@@ -227,14 +228,24 @@ final class Checks {
         answer.put("jti", t.id());
         answer.put("token_type", "Bearer");
         answer.put("iat", t.createdAt().getEpochSecond());
-        if (t.expiresAt() != null) {
-            answer.put("exp", t.expiresAt().getEpochSecond());
+        Instant end = validUntil(t);
+        if (end != null) {
+            answer.put("exp", end.getEpochSecond());
         }
         try {
             return send(HttpResponseStatus.OK, "application/json", JSON.writeValueAsString(answer));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * When a valid token stops working: its expiry or, for a retiring one (a graced rotation
+     * revokes it later), the end of its grace when that comes first. Null for never.
+     */
+    private static Instant validUntil(Token t) {
+        Instant end = t.expiresAt();
+        return t.revokedAt() != null && (end == null || t.revokedAt().isBefore(end)) ? t.revokedAt() : end;
     }
 
     /** Checks a token with a borrowed application; null when the store cannot answer. */
@@ -276,7 +287,7 @@ final class Checks {
         Application application = pool.borrow();
         try {
             StringBuilder gauges = new StringBuilder();
-            TokenMetrics.write(application, options.metricsExpiryWindow(), gauges);
+            TokenMetrics.write(application, options.metricsExpiryWindow(), Map.of(), gauges);
             text.append(gauges);
             pool.release(application);
         } catch (RuntimeException e) {

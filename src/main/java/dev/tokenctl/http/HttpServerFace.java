@@ -5,6 +5,7 @@ import dev.tokenctl.app.ServeOptions;
 import dev.tokenctl.app.Server;
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.Text;
+import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.core.TokenctlException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -38,8 +39,11 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Date;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,6 +77,9 @@ public final class HttpServerFace implements Server {
     private static final int MAX_LINE = 8 * 1024;
     private static final int MAX_HEADERS = 16 * 1024;
 
+    /** An id no store holds: ids are random, and the chance of this one is 62^-16. */
+    private static final String UNKNOWN_ID = "tctl_0000000000000000";
+
     @Override
     public void serve(ServeOptions options, Supplier<Application> applications, PrintWriter out, PrintWriter err)
             throws InterruptedException {
@@ -90,7 +97,8 @@ public final class HttpServerFace implements Server {
         try (AccessLog log = AccessLog.open(options.accessLog(), out);
              Pool pool = new Pool(applications, CONNECTIONS);
              RecordWriter records = new RecordWriter(applications, err)) {
-            String store = describe(pool);
+            // The store is opened, and a first check's code run, while the server binds.
+            CompletableFuture<String> store = CompletableFuture.supplyAsync(() -> warmUp(pool, records), threads);
             Checks checks = new Checks(pool, records, clients, options, log, new Metrics());
             Channel server = bind(address, loops, new Connections(checks, threads, tls));
             CountDownLatch stop = new CountDownLatch(1);
@@ -98,7 +106,7 @@ public final class HttpServerFace implements Server {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
             err.println("tokenctl: serving on " + (tls == null ? "http" : "https") + "://"
-                    + hostPort((InetSocketAddress) server.localAddress()) + " (store: " + store + ")");
+                    + hostPort((InetSocketAddress) server.localAddress()) + " (store: " + store.join() + ")");
             err.flush();
             stop.await();
             server.close().awaitUninterruptibly();
@@ -337,11 +345,18 @@ public final class HttpServerFace implements Server {
         return new InetSocketAddress(host, options.port());
     }
 
-    /** The store's engine and location (never a password), or why it cannot be used yet. */
-    private static String describe(Pool pool) {
+    /**
+     * The store's engine and location (never a password), or why it cannot be used yet; checks
+     * a token that no store holds on the way, so that a first request finds the code it runs
+     * (address parsing, the digest, the store's statements) loaded and ready. Nothing is recorded.
+     */
+    private static String warmUp(Pool pool, RecordWriter records) {
         Application application = pool.borrow();
         try {
             Store.Description description = application.store().describe();
+            String unknown = new TokenFormat(new SecureRandom()).newToken(UNKNOWN_ID);
+            application.tokens().verifier(ClientAddress.parse("127.0.0.1"), Set.of(), records).verify(unknown);
+            TokenFormat.digest(unknown);
             pool.release(application);
             return description.engine() + " " + description.location();
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.tokenctl.store;
 
 import dev.tokenctl.core.AuditEvent;
 import dev.tokenctl.core.IpFilter;
+import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Policy;
 import dev.tokenctl.core.Store;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  */
 abstract class JdbcStore implements Store {
     private static final String TOKEN_COLUMNS = "id, name, description, permissions, created_at, expires_at, ip_filter,"
-            + " revoked_at, revoke_reason, last_used_at, last_used_address, rotated_from";
+            + " revoked_at, revoke_reason, last_used_at, last_used_address, rotated_from, labels";
 
     final Connection connection;
     final String location;
@@ -92,12 +93,32 @@ abstract class JdbcStore implements Store {
 
     @Override
     public Counts counts(Instant now) {
-        return first("SELECT (SELECT count(*) FROM tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)),"
-                + " (SELECT count(*) FROM tokens WHERE revoked_at IS NULL AND expires_at <= ?),"
-                + " (SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL),"
+        return first("SELECT (SELECT count(*) FROM tokens WHERE " + ACTIVE + "),"
+                + " (SELECT count(*) FROM tokens WHERE " + RETIRING + "),"
+                + " (SELECT count(*) FROM tokens WHERE " + EXPIRED + "),"
+                + " (SELECT count(*) FROM tokens WHERE " + REVOKED + "),"
                 + " (SELECT count(*) FROM ip_filters), (SELECT count(*) FROM audit)",
-                rs -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
-                now, now).orElseThrow();
+                rs -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
+                now, now, now, now, now, now).orElseThrow();
+    }
+
+    /*
+     * Each status as a condition on a row, with one parameter (now) for each '?', as
+     * Token.status decides it: revoked from revoked_at on; before that, expired from
+     * expires_at on; otherwise retiring when revoked_at is set (a graced rotation), else active.
+     */
+    private static final String ACTIVE = "(revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))";
+    private static final String RETIRING = "(revoked_at > ? AND (expires_at IS NULL OR expires_at > ?))";
+    private static final String EXPIRED = "((revoked_at IS NULL OR revoked_at > ?) AND expires_at <= ?)";
+    private static final String REVOKED = "(revoked_at <= ?)";
+
+    private static String condition(Token.Status status) {
+        return switch (status) {
+            case ACTIVE -> ACTIVE;
+            case RETIRING -> RETIRING;
+            case EXPIRED -> EXPIRED;
+            case REVOKED -> REVOKED;
+        };
     }
 
     @Override
@@ -140,7 +161,7 @@ abstract class JdbcStore implements Store {
     }
 
     private static final String INSERT_TOKEN = "INSERT INTO tokens (" + TOKEN_COLUMNS + ", secret_sha256)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     @Override
     public void insertToken(Token token, byte[] digest) {
@@ -155,7 +176,7 @@ abstract class JdbcStore implements Store {
     private static Object[] tokenRow(Token token, byte[] digest) {
         return new Object[] {token.id(), token.name(), token.description(), Permission.format(token.permissions()),
             token.createdAt(), token.expiresAt(), token.ipFilter(), token.revokedAt(), token.revokeReason(),
-            token.lastUsedAt(), token.lastUsedAddress(), token.rotatedFrom(), digest};
+            token.lastUsedAt(), token.lastUsedAddress(), token.rotatedFrom(), Labels.encode(token.labels()), digest};
     }
 
     @Override
@@ -164,9 +185,9 @@ abstract class JdbcStore implements Store {
     }
 
     @Override
-    public Optional<Token> tokenByName(String name) {
-        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE name = ?"
-                + " ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1", this::token, name);
+    public Optional<Token> tokenByName(String name, Instant now) {
+        return first("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE name = ? AND (revoked_at IS NULL OR revoked_at <= ?)"
+                + " ORDER BY revoked_at IS NOT NULL, revoked_at DESC LIMIT 1", this::token, name, now);
     }
 
     @Override
@@ -186,7 +207,7 @@ abstract class JdbcStore implements Store {
         Map<String, Credential> found = new HashMap<>();
         RowHandler row = rs -> {
             Token token = token(rs);
-            found.put(token.id(), new Credential(token, rs.getBytes(13)));
+            found.put(token.id(), new Credential(token, rs.getBytes(14)));
         };
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
         if (all.size() == 1) {
@@ -211,17 +232,9 @@ abstract class JdbcStore implements Store {
         List<Object> args = new ArrayList<>();
         long now = query.now().toEpochMilli();
         for (Token.Status status : query.statuses()) {
-            switch (status) {
-                case ACTIVE -> {
-                    statuses.add("(revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))");
-                    args.add(now);
-                }
-                case EXPIRED -> {
-                    statuses.add("(revoked_at IS NULL AND expires_at <= ?)");
-                    args.add(now);
-                }
-                case REVOKED -> statuses.add("revoked_at IS NOT NULL");
-            }
+            String condition = condition(status);
+            statuses.add(condition);
+            condition.chars().filter(c -> c == '?').forEach(c -> args.add(now));
         }
         String sql = "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE " + (query.statuses().isEmpty() ? "1 = 0" : statuses);
         if (query.expiringBefore() != null) {
@@ -233,12 +246,15 @@ abstract class JdbcStore implements Store {
 
     @Override
     public void revokeToken(String id, Instant at, String reason) {
-        update("UPDATE tokens SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL", at, reason, id);
+        update("UPDATE tokens SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND (revoked_at IS NULL OR revoked_at > ?)",
+                at, reason, id, at);
     }
 
     @Override
-    public void updatePermissions(String id, Set<Permission> permissions) {
-        update("UPDATE tokens SET permissions = ? WHERE id = ?", Permission.format(permissions), id);
+    public void updateToken(Token token) {
+        update("UPDATE tokens SET description = ?, permissions = ?, expires_at = ?, ip_filter = ?, labels = ? WHERE id = ?",
+                token.description(), Permission.format(token.permissions()), token.expiresAt(), token.ipFilter(),
+                Labels.encode(token.labels()), token.id());
     }
 
     @Override
@@ -270,15 +286,30 @@ abstract class JdbcStore implements Store {
 
     @Override
     public void forEachAudit(Instant since, String tokenId, Consumer<AuditEvent> sink) {
-        RowHandler handler = rs -> sink.accept(new AuditEvent(instant(rs, 1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5)));
-        String sql = "SELECT at, actor, action, token_id, details FROM audit WHERE at >= ?";
+        String sql = AUDIT_COLUMNS + " WHERE at >= ?";
         Instant from = since == null ? Instant.EPOCH : since;
         if (tokenId == null) {
-            each(sql + " ORDER BY at, seq", handler, from);
+            each(sql + " ORDER BY at, seq", auditReader(sink), from);
         } else {
-            each(sql + " AND token_id = ? ORDER BY at, seq", handler, from, tokenId);
+            each(sql + " AND token_id = ? ORDER BY at, seq", auditReader(sink), from, tokenId);
         }
+    }
+
+    private static final String AUDIT_COLUMNS = "SELECT at, actor, action, token_id, details, seq FROM audit";
+
+    private static RowHandler auditReader(Consumer<AuditEvent> sink) {
+        return rs -> sink.accept(new AuditEvent(instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getLong(6)));
+    }
+
+    @Override
+    public void forEachAuditAfter(long seq, Consumer<AuditEvent> sink) {
+        each(AUDIT_COLUMNS + " WHERE seq > ? ORDER BY seq", auditReader(sink), seq);
+    }
+
+    @Override
+    public long lastAuditSeq() {
+        return first("SELECT coalesce(max(seq), 0) FROM audit", rs -> rs.getLong(1)).orElse(0L);
     }
 
     @Override
@@ -290,19 +321,19 @@ abstract class JdbcStore implements Store {
     @Override
     public Policy policy() {
         return first("SELECT tokens_enabled, max_expiry_seconds, default_expiry_seconds, enforced_ip_filter,"
-                + " allow_permission_updates FROM policy WHERE id = 1", rs -> new Policy(
+                + " allow_permission_updates, max_rotation_grace_seconds FROM policy WHERE id = 1", rs -> new Policy(
                 rs.getBoolean("tokens_enabled"), duration(rs, "max_expiry_seconds"),
                 duration(rs, "default_expiry_seconds"), rs.getString("enforced_ip_filter"),
-                rs.getBoolean("allow_permission_updates")))
+                rs.getBoolean("allow_permission_updates"), duration(rs, "max_rotation_grace_seconds")))
                 .orElse(Policy.DEFAULT);
     }
 
     @Override
     public void savePolicy(Policy policy) {
         update("UPDATE policy SET tokens_enabled = ?, max_expiry_seconds = ?, default_expiry_seconds = ?,"
-                        + " enforced_ip_filter = ?, allow_permission_updates = ? WHERE id = 1",
+                        + " enforced_ip_filter = ?, allow_permission_updates = ?, max_rotation_grace_seconds = ? WHERE id = 1",
                 policy.tokensEnabled(), seconds(policy.maxExpiry()), seconds(policy.defaultExpiry()),
-                policy.enforcedIpFilter(), policy.allowPermissionUpdates());
+                policy.enforcedIpFilter(), policy.allowPermissionUpdates(), seconds(policy.maxRotationGrace()));
     }
 
     @Override
@@ -471,7 +502,7 @@ abstract class JdbcStore implements Store {
     private Token token(ResultSet rs) throws SQLException {
         return new Token(rs.getString(1), rs.getString(2), rs.getString(3), permissions(rs.getString(4)),
                 instant(rs, 5), instant(rs, 6), rs.getString(7), instant(rs, 8), rs.getString(9), instant(rs, 10),
-                rs.getString(11), rs.getString(12));
+                rs.getString(11), rs.getString(12), Labels.decode(rs.getString(13)));
     }
 
     /** Permission sets are stored as text; the few distinct ones are parsed once. */

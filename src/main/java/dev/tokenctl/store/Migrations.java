@@ -57,6 +57,11 @@ final class Migrations {
             );
             CREATE INDEX audit_at ON audit (at);
             CREATE INDEX audit_token ON audit (token_id, action, at);
+            """,
+            // 2: labels, and the rotation grace a policy allows (a future revoked_at is a retiring token).
+            """
+            ALTER TABLE tokens ADD COLUMN labels TEXT;
+            ALTER TABLE policy ADD COLUMN max_rotation_grace_seconds INTEGER DEFAULT 3600;
             """);
 
     /**
@@ -110,6 +115,10 @@ final class Migrations {
             );
             CREATE INDEX audit_at ON audit (at);
             CREATE INDEX audit_token ON audit (token_id, action, at);
+            """,
+            """
+            ALTER TABLE tokens ADD COLUMN labels TEXT;
+            ALTER TABLE policy ADD COLUMN max_rotation_grace_seconds BIGINT DEFAULT 3600;
             """);
 
     /** The schema version this build writes. */

@@ -44,7 +44,7 @@ public final class Seed {
                         String secret = tokenString.substring(tokenString.indexOf('~') + 1);
                         Token token = new Token(id, "seed-" + i, null, EnumSet.of(Permission.ReadHealthCheck,
                                 Permission.ViewOrganizations), now.minusSeconds(count - i), now.plus(Duration.ofDays(365)),
-                                null, null, null, null, null, null);
+                                null, null, null, null, null, null, null);
                         store.insertToken(token, TokenFormat.digest(secret));
                         if (i < keep) {
                             out.write(tokenString);

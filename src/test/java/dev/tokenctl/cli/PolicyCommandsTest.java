@@ -26,6 +26,7 @@ class PolicyCommandsTest extends OnEachEngine {
                 default-expiry:           none
                 enforced-ip-filter:       none
                 allow-permission-updates: false
+                max-rotation-grace:       1h
                 """);
         assertThat(cli.ok("policy", "show", "-o", "yaml").out()).isEqualTo("""
                 tokens_enabled: true
@@ -33,6 +34,7 @@ class PolicyCommandsTest extends OnEachEngine {
                 default_expiry: null
                 enforced_ip_filter: null
                 allow_permission_updates: false
+                max_rotation_grace: 1h
                 """);
     }
 

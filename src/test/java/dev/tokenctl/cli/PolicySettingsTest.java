@@ -22,7 +22,8 @@ class PolicySettingsTest {
             PolicySetting.MAX_EXPIRY, "30d",
             PolicySetting.DEFAULT_EXPIRY, "1d",
             PolicySetting.ENFORCED_IP_FILTER, "office",
-            PolicySetting.ALLOW_PERMISSION_UPDATES, "true");
+            PolicySetting.ALLOW_PERMISSION_UPDATES, "true",
+            PolicySetting.MAX_ROTATION_GRACE, "15m");
 
     @TempDir
     Path dir;

@@ -476,4 +476,21 @@ class ServeIT {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(14));
         }
     }
+
+    @Test
+    void aRetiringTokenIsAllowedUntilItsGraceEndsAndDeniedFromThen() throws Exception {
+        String old = tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck", "--no-expiry");
+        serve();
+        java.time.Instant rotated = java.time.Instant.now();
+        String fresh = tokenctl("token", "rotate", "svc", "--grace", "4s");
+        HttpResponse<String> during = get("/v1/authz", "Authorization", "Bearer " + old);
+        assertThat(during.statusCode()).isEqualTo(200);
+        java.time.Instant end = java.time.Instant.parse(during.headers().firstValue("X-Token-Expires-At").orElseThrow());
+        assertThat(end).isBetween(rotated.plusSeconds(3), rotated.plusSeconds(6));
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + fresh).headers().firstValue("X-Token-Expires-At"))
+                .as("the new generation never expires").isEmpty();
+        Thread.sleep(Math.max(0, Duration.between(java.time.Instant.now(), end).toMillis() + 100));
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + old).statusCode()).as("the grace is over").isEqualTo(401);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + fresh).statusCode()).isEqualTo(200);
+    }
 }

@@ -34,7 +34,7 @@ class StoreCommandsTest extends OnEachEngine {
         JsonNode info = JSON.readTree(cli.ok("store", "info", "-o", "json").out());
         assertThat(info.get("engine").asText()).isEqualTo(engine == Engine.SQLITE ? "sqlite" : "postgresql");
         assertThat(info.get("location").asText()).isEqualTo(engine == Engine.SQLITE ? cli.db.toString() : cli.location);
-        assertThat(info.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(info.get("schema_version").asInt()).isEqualTo(2);
         assertThat(info.get("tokens").asLong()).isEqualTo(3);
         assertThat(info.get("active_tokens").asLong()).isEqualTo(1);
         assertThat(info.get("expired_tokens").asLong()).isEqualTo(1);
@@ -44,7 +44,7 @@ class StoreCommandsTest extends OnEachEngine {
 
         CliRunner.Result text = cli.ok("store", "info");
         assertThat(text.out()).contains("engine:         " + info.get("engine").asText() + "\n",
-                "schema-version: 1\n", "tokens:         3 (1 active, 1 expired, 1 revoked)\n",
+                "schema-version: 2\n", "tokens:         3 (1 active, 0 retiring, 1 expired, 1 revoked)\n",
                 "ip-filters:     1\n", "audit-events:   5\n");
         assertThat(text.err()).isEmpty();
     }
@@ -115,9 +115,9 @@ class StoreCommandsTest extends OnEachEngine {
                 }
                 tokens.add(new Store.Credential(new Token(id, "bulk-" + i, null,
                         EnumSet.of(Permission.ReadHealthCheck), CliRunner.START.plusMillis(i),
-                        null, null, null, null, null, null, null),
+                        null, null, null, null, null, null, null, java.util.Map.of("batch", "b" + i % 3)),
                         TokenFormat.digest(string.substring(string.indexOf('~') + 1))));
-                events.add(new AuditEvent(CliRunner.START.plusMillis(i), "seed", "create", id, "bulk " + i));
+                events.add(new AuditEvent(CliRunner.START.plusMillis(i), "seed", "create", id, "bulk " + i, 0));
             }
             store.transaction(() -> {
                 store.insertTokens(tokens);

@@ -1,0 +1,118 @@
+package dev.tokenctl.core;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A token's labels: {@code KEY=VALUE} pairs that tag it by team or service and select it. A key
+ * is 1-63 characters of {@code [a-z0-9._-]}, starting and ending with a letter or digit; a value
+ * is at most 253 printable characters; a token has at most 32.
+ */
+public final class Labels {
+    public static final int MAX_LABELS = 32;
+    public static final int MAX_VALUE = 253;
+    private static final Pattern KEY = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
+
+    private Labels() {
+    }
+
+    /** An unmodifiable copy sorted by key; empty for null. */
+    static Map<String, String> copy(Map<String, String> labels) {
+        return labels == null || labels.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    /**
+     * Checks a key.
+     *
+     * @throws TokenctlException INVALID naming the rule
+     */
+    public static String checkKey(String key) {
+        if (!KEY.matcher(key).matches()) {
+            throw TokenctlException.invalid("label key '" + Text.quoteSafe(key) + "' is not valid (1-63 characters of"
+                    + " a-z, 0-9, '.', '_' and '-', starting and ending with a letter or digit)");
+        }
+        return key;
+    }
+
+    /**
+     * Reads {@code KEY=VALUE}; with {@code valueOptional}, also {@code KEY} alone (value null),
+     * as a selector takes it.
+     *
+     * @throws TokenctlException INVALID
+     */
+    public static Map.Entry<String, String> parse(String text, boolean valueOptional) {
+        int equals = text.indexOf('=');
+        if (equals < 0 && !valueOptional) {
+            throw TokenctlException.invalid("label '" + Text.quoteSafe(text) + "' has no value (write KEY=VALUE)");
+        }
+        String key = checkKey(equals < 0 ? text : text.substring(0, equals));
+        String value = equals < 0 ? null : Text.checkPrintable("the value of label '" + key + "'",
+                text.substring(equals + 1), 0, MAX_VALUE);
+        return new java.util.AbstractMap.SimpleImmutableEntry<>(key, value);
+    }
+
+    /**
+     * A token's labels after setting {@code set} and removing {@code remove}.
+     *
+     * @throws TokenctlException INVALID when more than 32 would remain, or a key is both set and removed
+     */
+    public static Map<String, String> change(Map<String, String> labels, Map<String, String> set, List<String> remove) {
+        TreeMap<String, String> result = new TreeMap<>(labels);
+        for (String key : remove) {
+            if (set.containsKey(checkKey(key))) {
+                throw TokenctlException.invalid("label '" + key + "' is both set and removed (give it once)");
+            }
+            result.remove(key);
+        }
+        result.putAll(set);
+        if (result.size() > MAX_LABELS) {
+            throw TokenctlException.invalid("a token may have at most " + MAX_LABELS + " labels, and this would give it "
+                    + result.size() + " (give fewer)");
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    /** Whether {@code labels} has every key of {@code selector}, with its value where one is given. */
+    public static boolean matches(Map<String, String> labels, Map<String, String> selector) {
+        for (Map.Entry<String, String> wanted : selector.entrySet()) {
+            String value = labels.get(wanted.getKey());
+            if (value == null || (wanted.getValue() != null && !wanted.getValue().equals(value))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code a=1,b=2}, as the audit shows labels; a selector's key without a value alone. */
+    public static String format(Map<String, String> labels) {
+        StringBuilder out = new StringBuilder();
+        labels.forEach((k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append(v == null ? "" : "=" + v));
+        return out.toString();
+    }
+
+    /** The stored form: one {@code KEY=VALUE} a line (values hold no line break); null for none. */
+    public static String encode(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        labels.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+        return out.toString();
+    }
+
+    /** Reads the stored form back. */
+    public static Map<String, String> decode(String stored) {
+        if (stored == null || stored.isEmpty()) {
+            return Map.of();
+        }
+        TreeMap<String, String> labels = new TreeMap<>();
+        for (String line : stored.split("\n")) {
+            int equals = line.indexOf('=');
+            labels.put(line.substring(0, equals), line.substring(equals + 1));
+        }
+        return Collections.unmodifiableMap(labels);
+    }
+}
