@@ -166,13 +166,7 @@ public final class TokenService {
         return store.transaction(() -> {
             Token old = resolve(idOrName);
             Instant now = session.now();
-            Token.Status status = old.status(now);
-            if (status == Token.Status.REVOKED || status == Token.Status.RETIRING) {
-                throw TokenctlException.conflict("token " + old.id() + " (" + Text.quoteSafe(old.name()) + ") is "
-                        + status.label() + " and cannot be rotated ("
-                        + (status == Token.Status.REVOKED ? "create a new token instead" : "rotate its successor, the current '"
-                        + Text.quoteSafe(old.name()) + "'") + ")");
-            }
+            requireCurrent(old, now, "be rotated", "rotate");
             Policy policy = store.policy();
             requireEnabled(policy);
             checkGrace(grace, policy);
@@ -199,6 +193,22 @@ public final class TokenService {
             session.audit("create", newId, "rotated from " + old.id() + " expires=" + Session.when(expiresAt));
             return new Issued(token, tokenString);
         });
+    }
+
+    /**
+     * Only a current generation can be rotated or changed: not a revoked token, nor a retiring
+     * one, whose successor is current.
+     *
+     * @throws TokenctlException CONFLICT naming what to do instead
+     */
+    private static void requireCurrent(Token token, Instant now, String cannot, String verb) {
+        Token.Status status = token.status(now);
+        if (status == Token.Status.REVOKED || status == Token.Status.RETIRING) {
+            throw TokenctlException.conflict("token " + token.id() + " (" + Text.quoteSafe(token.name()) + ") is "
+                    + status.label() + " and cannot " + cannot + " (" + (status == Token.Status.REVOKED
+                    ? "create a new token instead" : verb + " its successor, the current '" + Text.quoteSafe(token.name())
+                    + "'") + ")");
+        }
     }
 
     private static void checkGrace(Duration grace, Policy policy) {
@@ -239,13 +249,7 @@ public final class TokenService {
         return store.transaction(() -> {
             Token token = resolve(idOrName);
             Instant now = session.now();
-            Token.Status status = token.status(now);
-            if (status == Token.Status.REVOKED || status == Token.Status.RETIRING) {
-                throw TokenctlException.conflict("token " + token.id() + " (" + Text.quoteSafe(token.name()) + ") is "
-                        + status.label() + " and cannot change (" + (status == Token.Status.REVOKED
-                        ? "create a new token instead" : "change its successor, the current '" + Text.quoteSafe(token.name())
-                        + "'") + ")");
-            }
+            requireCurrent(token, now, "change", "change");
             Policy policy = store.policy();
             if (changes.permissions() != null && !policy.allowPermissionUpdates()) {
                 throw TokenctlException.policy("the policy does not allow changing a token's permissions"

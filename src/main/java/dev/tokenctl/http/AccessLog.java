@@ -56,6 +56,11 @@ final class AccessLog implements AutoCloseable {
         }
     }
 
+    /** Whether lines are written at all: a request need not make one otherwise. */
+    boolean enabled() {
+        return out != null;
+    }
+
     void write(Line line) {
         if (out == null) {
             return;

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -72,8 +71,8 @@ final class Checks {
         IPAddress client;
     }
 
-    /** The answer to {@code request} from {@code peer}. */
-    FullHttpResponse answer(FullHttpRequest request, InetAddress peer) {
+    /** The answer to {@code request} from {@code peer}, the connection's address as {@link ClientAddress#parse} reads it. */
+    FullHttpResponse answer(FullHttpRequest request, IPAddress peer) {
         long start = System.nanoTime();
         inFlight.incrementAndGet();
         try {
@@ -102,10 +101,9 @@ final class Checks {
         FullHttpResponse answer(FullHttpRequest request, IPAddress peer, Outcome outcome);
     }
 
-    private FullHttpResponse check(FullHttpRequest request, InetAddress peerAddress, String endpoint, long start,
+    private FullHttpResponse check(FullHttpRequest request, IPAddress peer, String endpoint, long start,
                                    Endpoint handler) {
         Outcome outcome = new Outcome();
-        IPAddress peer = ClientAddress.parse(peerAddress.getHostAddress());
         outcome.client = peer;
         int status = 500;
         try {
@@ -115,9 +113,11 @@ final class Checks {
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.record(endpoint, outcome.decision.label, outcome.reason, nanos);
-            log.write(new AccessLog.Line(Instant.now().toString(), IpFilter.format(peer),
-                    outcome.client == null ? null : IpFilter.format(outcome.client), endpoint, status,
-                    outcome.decision.label, outcome.reason, outcome.tokenId, outcome.detail, nanos / 1e6));
+            if (log.enabled()) {
+                log.write(new AccessLog.Line(Instant.now().toString(), IpFilter.format(peer),
+                        outcome.client == null ? null : IpFilter.format(outcome.client), endpoint, status,
+                        outcome.decision.label, outcome.reason, outcome.tokenId, outcome.detail, nanos / 1e6));
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.tokenctl.core.Store;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.core.TokenctlException;
+import inet.ipaddr.IPAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -206,6 +207,8 @@ public final class HttpServerFace implements Server {
         private static final int PIPELINED = 8;
         private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
         private boolean busy;
+        /** The connection's address, parsed once for all its requests. */
+        private IPAddress peer;
 
         Requests(Checks checks, ExecutorService threads) {
             super(false);
@@ -251,7 +254,10 @@ public final class HttpServerFace implements Server {
             }
             busy = true;
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            InetAddress peer = ((InetSocketAddress) context.channel().remoteAddress()).getAddress();
+            if (peer == null) {
+                peer = ClientAddress.parse(((InetSocketAddress) context.channel().remoteAddress()).getAddress().getHostAddress());
+            }
+            IPAddress peer = this.peer;
             try {
                 threads.execute(() -> {
                     FullHttpResponse response;

@@ -93,33 +93,25 @@ abstract class JdbcStore implements Store {
 
     @Override
     public Counts counts(Instant now) {
-        return first("SELECT (SELECT count(*) FROM tokens WHERE " + ACTIVE + "),"
-                + " (SELECT count(*) FROM tokens WHERE " + RETIRING + "),"
-                + " (SELECT count(*) FROM tokens WHERE " + EXPIRED + "),"
-                + " (SELECT count(*) FROM tokens WHERE " + REVOKED + "),"
+        return first("SELECT (SELECT count(*) FROM tokens WHERE " + WHERE_STATUS.get(Token.Status.ACTIVE) + "),"
+                + " (SELECT count(*) FROM tokens WHERE " + WHERE_STATUS.get(Token.Status.RETIRING) + "),"
+                + " (SELECT count(*) FROM tokens WHERE " + WHERE_STATUS.get(Token.Status.EXPIRED) + "),"
+                + " (SELECT count(*) FROM tokens WHERE " + WHERE_STATUS.get(Token.Status.REVOKED) + "),"
                 + " (SELECT count(*) FROM ip_filters), (SELECT count(*) FROM audit)",
                 rs -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
                 now, now, now, now, now, now).orElseThrow();
     }
 
-    /*
+    /**
      * Each status as a condition on a row, with one parameter (now) for each '?', as
-     * Token.status decides it: revoked from revoked_at on; before that, expired from
+     * {@link Token#status} decides it: revoked from revoked_at on; before that, expired from
      * expires_at on; otherwise retiring when revoked_at is set (a graced rotation), else active.
      */
-    private static final String ACTIVE = "(revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))";
-    private static final String RETIRING = "(revoked_at > ? AND (expires_at IS NULL OR expires_at > ?))";
-    private static final String EXPIRED = "((revoked_at IS NULL OR revoked_at > ?) AND expires_at <= ?)";
-    private static final String REVOKED = "(revoked_at <= ?)";
-
-    private static String condition(Token.Status status) {
-        return switch (status) {
-            case ACTIVE -> ACTIVE;
-            case RETIRING -> RETIRING;
-            case EXPIRED -> EXPIRED;
-            case REVOKED -> REVOKED;
-        };
-    }
+    private static final Map<Token.Status, String> WHERE_STATUS = Map.of(
+            Token.Status.ACTIVE, "(revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))",
+            Token.Status.RETIRING, "(revoked_at > ? AND (expires_at IS NULL OR expires_at > ?))",
+            Token.Status.EXPIRED, "((revoked_at IS NULL OR revoked_at > ?) AND expires_at <= ?)",
+            Token.Status.REVOKED, "(revoked_at <= ?)");
 
     @Override
     public <T> T transaction(Supplier<T> work) {
@@ -232,7 +224,7 @@ abstract class JdbcStore implements Store {
         List<Object> args = new ArrayList<>();
         long now = query.now().toEpochMilli();
         for (Token.Status status : query.statuses()) {
-            String condition = condition(status);
+            String condition = WHERE_STATUS.get(status);
             statuses.add(condition);
             condition.chars().filter(c -> c == '?').forEach(c -> args.add(now));
         }
