@@ -33,7 +33,11 @@ final class TokenUpdateCommand extends BaseCommand {
     @ArgGroup(exclusive = true)
     NewExpiry expiry;
 
-    /** The expiry's options as create has them, with what they mean for a token that exists. */
+    /**
+     * The expiry's options as create has them, with what they mean for a token that exists. A
+     * class of its own: picocli's annotation processor cannot share an argument group's class
+     * between two commands.
+     */
     static final class NewExpiry {
         @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
                 description = "New lifetime from now, within the policy's max-expiry (a shorter lifetime always).")
