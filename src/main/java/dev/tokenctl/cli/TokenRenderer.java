@@ -39,8 +39,8 @@ final class TokenRenderer {
         field(out, "Labels", t.labels().isEmpty() ? "-" : Labels.format(t.labels()));
         field(out, "Last used", Times.local(t.lastUsedAt(), now, zone, "never")
                 + (t.lastUsedAddress() == null ? "" : " from " + t.lastUsedAddress()));
-        if (t.revokedAt() != null) {
-            Token.Status status = t.status(now);
+        Token.Status status = t.status(now);
+        if (status == Token.Status.REVOKED || status == Token.Status.RETIRING) {
             field(out, status == Token.Status.REVOKED ? "Revoked" : "Retires", Times.local(t.revokedAt(), now, zone, "-"));
             field(out, "Reason", t.revokeReason());
         }

@@ -47,29 +47,33 @@ final class TokenRevokeCommand extends BaseCommand {
                     : "no token given (give ID|NAME, or --label KEY=VALUE)");
         }
         TokenService service = app.tokens();
-        List<Token> chosen = new ArrayList<>();
-        if (named) {
-            tokens.forEach(t -> chosen.add(service.resolve(t)));
-        } else {
-            service.list(TokenService.unrevoked(), null, selector, chosen::add);
+        if (dryRun || !named && !yes) {
+            List<Token> chosen = new ArrayList<>();
+            if (named) {
+                tokens.forEach(t -> chosen.add(service.resolve(t)));
+            } else {
+                service.list(TokenService.unrevoked(), null, selector, chosen::add);
+            }
+            if (dryRun) {
+                TokenRenderer.list(output(), chosen::forEach, context.clock().instant());
+                return ExitCode.OK;
+            }
+            if (!chosen.isEmpty()) {
+                for (Token t : chosen) {
+                    err().println("  " + t.id() + " " + Text.escape(t.name()));
+                }
+                throw TokenctlException.invalid("this would revoke " + Text.count(chosen.size(), "token")
+                        + ", listed above (rerun with --yes to revoke them, or --dry-run to review)");
+            }
         }
-        if (dryRun) {
-            TokenRenderer.list(output(), chosen::forEach, context.clock().instant());
-            return ExitCode.OK;
-        }
-        if (chosen.isEmpty()) {
+        // Unconfirmed, only an empty selection gets here: nothing to revoke.
+        List<TokenService.Revoked> outcome = named ? service.revoke(tokens, reason)
+                : yes ? service.revokeLabelled(selector, reason) : List.of();
+        if (outcome.isEmpty()) {
             err().println("tokenctl: no token that is not revoked matches --label " + Text.escape(Labels.format(selector))
                     + "; nothing revoked");
-            return ExitCode.OK;
         }
-        if (!named && !yes) {
-            for (Token t : chosen) {
-                err().println("  " + t.id() + " " + Text.escape(t.name()));
-            }
-            throw TokenctlException.invalid("this would revoke " + Text.count(chosen.size(), "token")
-                    + ", listed above (rerun with --yes to revoke them, or --dry-run to review)");
-        }
-        TokenRenderer.revoked(output(), err(), service.revoke(chosen.stream().map(Token::id).toList(), reason));
+        TokenRenderer.revoked(output(), err(), outcome);
         return ExitCode.OK;
     }
 }

@@ -84,8 +84,9 @@ final class Views {
         return new TokenView(t.id(), t.name(), t.description(), names(t.permissions()), status.label(),
                 Times.iso(t.createdAt()), Times.iso(t.expiresAt()), Times.iso(t.retiresAt(now)), t.ipFilter(),
                 Times.iso(t.lastUsedAt()), t.lastUsedAddress(),
-                status == Token.Status.REVOKED ? Times.iso(t.revokedAt()) : null, t.revokeReason(), t.rotatedFrom(),
-                t.labels());
+                status == Token.Status.REVOKED ? Times.iso(t.revokedAt()) : null,
+                status == Token.Status.REVOKED || status == Token.Status.RETIRING ? t.revokeReason() : null,
+                t.rotatedFrom(), t.labels());
     }
 
     /** A verify answer: a valid token with a revocation time is retiring, valid until then. */

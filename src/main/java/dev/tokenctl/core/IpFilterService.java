@@ -89,7 +89,7 @@ public final class IpFilterService {
     }
 
     public Users users(String name) {
-        return new Users(store.activeTokensUsingFilter(name), name.equals(store.policy().enforcedIpFilter()));
+        return new Users(store.activeTokensUsingFilter(name, session.now()), name.equals(store.policy().enforcedIpFilter()));
     }
 
     /** @throws TokenctlException NOT_FOUND */

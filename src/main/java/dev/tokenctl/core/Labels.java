@@ -93,6 +93,13 @@ public final class Labels {
         return out.toString();
     }
 
+    /** {@code a="1",b="x,y"}, as the audit records labels: each value quoted, so none can pass for another label. */
+    public static String quoted(Map<String, String> labels) {
+        StringBuilder out = new StringBuilder();
+        labels.forEach((k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append('=').append(Text.quoted(v)));
+        return out.toString();
+    }
+
     /** The stored form: one {@code KEY=VALUE} a line (values hold no line break); null for none. */
     public static String encode(Map<String, String> labels) {
         if (labels.isEmpty()) {

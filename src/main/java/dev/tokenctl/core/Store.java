@@ -58,8 +58,11 @@ public interface Store extends AutoCloseable {
      */
     Optional<Token> tokenByName(String name, Instant now);
 
-    /** Whether a token that is not revoked has that name. */
-    boolean activeNameExists(String name);
+    /** The tokens of that name retiring at {@code now}: revoked later, by a graced rotation. */
+    List<Token> retiringByName(String name, Instant now);
+
+    /** Whether a token that is not revoked at {@code now} (active, retiring or expired) has that name. */
+    boolean activeNameExists(String name, Instant now);
 
     /** The credentials of those ids that exist, by id: one lookup for a batch of tokens. */
     java.util.Map<String, Credential> credentials(java.util.Collection<String> ids);
@@ -108,8 +111,8 @@ public interface Store extends AutoCloseable {
 
     void deleteIpFilter(String name);
 
-    /** Names of tokens that are not revoked and are bound to the filter. */
-    List<String> activeTokensUsingFilter(String name);
+    /** Names of tokens that are not revoked at {@code now} (retiring ones too) and are bound to the filter. */
+    List<String> activeTokensUsingFilter(String name, Instant now);
 
     @Override
     void close();

@@ -88,6 +88,14 @@ public final class Text {
         return value;
     }
 
+    /**
+     * {@code "text"} with backslashes and double quotes escaped, as audit details quote free
+     * text so that no value can pass for another field; "" for null.
+     */
+    public static String quoted(String text) {
+        return text == null ? "" : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** Levenshtein distance, for "did you mean" suggestions. */
     public static int editDistance(String a, String b) {
         int[] previous = new int[b.length() + 1];

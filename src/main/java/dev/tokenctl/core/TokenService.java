@@ -83,7 +83,7 @@ public final class TokenService {
             Instant expiresAt = expiresAt(request.expiry(), policy, now);
             String filter = request.ipFilter();
             checkIpFilter(filter, policy);
-            if (store.activeNameExists(request.name())) {
+            if (store.activeNameExists(request.name(), now)) {
                 throw Refusals.Unique.TOKEN_NAME.taken(request.name());
             }
             Token token = new Token(format.newId(), request.name(), request.description(),
@@ -93,7 +93,7 @@ public final class TokenService {
             session.audit("create", token.id(), "name=" + token.name() + " permissions="
                     + Permission.format(token.permissions()) + " expires=" + Session.when(expiresAt)
                     + (filter == null ? "" : " ip-filter=" + filter)
-                    + (token.labels().isEmpty() ? "" : " labels=" + Labels.format(token.labels())));
+                    + (token.labels().isEmpty() ? "" : " labels=" + Labels.quoted(token.labels())));
             return new Issued(token, tokenString);
         });
     }
@@ -148,8 +148,24 @@ public final class TokenService {
                 store.revokeToken(current.id(), now, why);
                 session.audit("revoke", current.id(), "name=" + current.name() + " reason=" + why);
                 outcome.add(new Revoked(current.withRevocation(now, why), false));
+                if (current.status(now) != Token.Status.RETIRING) {
+                    // Revoking a name's current generation leaves no generation of it valid.
+                    endGraces(current, now, "its successor " + current.id() + " was revoked");
+                }
             }
             return outcome;
+        });
+    }
+
+    /**
+     * Revokes every token that is not revoked and whose labels match {@code selector}, chosen
+     * and revoked in one transaction: exactly the tokens a listing with the same selector shows.
+     */
+    public List<Revoked> revokeLabelled(Map<String, String> selector, String reason) {
+        return store.transaction(() -> {
+            List<String> ids = new ArrayList<>();
+            list(unrevoked(), null, selector, t -> ids.add(t.id()));
+            return revoke(ids, reason);
         });
     }
 
@@ -166,20 +182,14 @@ public final class TokenService {
         return store.transaction(() -> {
             Token old = resolve(idOrName);
             Instant now = session.now();
-            requireCurrent(old, now, "be rotated", "rotate");
+            requireCurrent(old, now, "be rotated", "rotate", true);
             Policy policy = store.policy();
             requireEnabled(policy);
             checkGrace(grace, policy);
             Expiry expiry = lifetime != null ? new Expiry.In(lifetime) : inheritedLifetime(old, policy);
             Instant expiresAt = expiresAt(expiry, policy, now);
             String newId = format.newId();
-            if (old.rotatedFrom() != null) {
-                store.token(old.rotatedFrom()).filter(p -> p.status(now) == Token.Status.RETIRING).ifPresent(p -> {
-                    store.revokeToken(p.id(), now, p.revokeReason());
-                    session.audit("revoke", p.id(), "name=" + p.name() + " reason=grace ended: " + old.id()
-                            + " was rotated, and at most two generations are valid");
-                });
-            }
+            endGraces(old, now, old.id() + " was rotated, and at most two generations are valid");
             Instant retiresAt = grace == null ? now : now.plus(grace);
             if (old.expiresAt() != null && old.expiresAt().isBefore(retiresAt)) {
                 retiresAt = old.expiresAt().isAfter(now) ? old.expiresAt() : now;
@@ -196,18 +206,32 @@ public final class TokenService {
     }
 
     /**
-     * Only a current generation can be rotated or changed: not a revoked token, nor a retiring
-     * one, whose successor is current.
+     * Only a current generation can be rotated or changed: never a token with a revocation
+     * time, whether it is revoked or retiring (its successor is current), even when it has
+     * expired since; and an expired token only when {@code expiredToo}.
      *
      * @throws TokenctlException CONFLICT naming what to do instead
      */
-    private static void requireCurrent(Token token, Instant now, String cannot, String verb) {
-        Token.Status status = token.status(now);
-        if (status == Token.Status.REVOKED || status == Token.Status.RETIRING) {
+    private static void requireCurrent(Token token, Instant now, String cannot, String verb, boolean expiredToo) {
+        String state = token.revokedAt() == null ? token.status(now) == Token.Status.EXPIRED && !expiredToo ? "expired" : null
+                : token.revokedAt().isAfter(now) ? "retiring" : "revoked";
+        if (state != null) {
             throw TokenctlException.conflict("token " + token.id() + " (" + Text.quoteSafe(token.name()) + ") is "
-                    + status.label() + " and cannot " + cannot + " (" + (status == Token.Status.REVOKED
-                    ? "create a new token instead" : verb + " its successor, the current '" + Text.quoteSafe(token.name())
-                    + "'") + ")");
+                    + state + " and cannot " + cannot + " (" + switch (state) {
+                        case "retiring" -> verb + " its successor, the current '" + Text.quoteSafe(token.name()) + "'";
+                        case "expired" -> "rotate it for a new token";
+                        default -> "create a new token instead";
+                    } + ")");
+        }
+    }
+
+    /** Ends the grace of every other token of {@code token}'s name that is retiring, as revoked now. */
+    private void endGraces(Token token, Instant now, String why) {
+        for (Token retiring : store.retiringByName(token.name(), now)) {
+            if (!retiring.id().equals(token.id())) {
+                store.revokeToken(retiring.id(), now, retiring.revokeReason());
+                session.audit("revoke", retiring.id(), "name=" + retiring.name() + " reason=grace ended: " + why);
+            }
         }
     }
 
@@ -249,8 +273,9 @@ public final class TokenService {
         return store.transaction(() -> {
             Token token = resolve(idOrName);
             Instant now = session.now();
-            requireCurrent(token, now, "change", "change");
+            requireCurrent(token, now, "change", "change", false);
             Policy policy = store.policy();
+            requireEnabled(policy);
             if (changes.permissions() != null && !policy.allowPermissionUpdates()) {
                 throw TokenctlException.policy("the policy does not allow changing a token's permissions"
                         + " (an administrator can allow it with 'tokenctl policy set --allow-permission-updates true',"
@@ -287,10 +312,10 @@ public final class TokenService {
         java.util.StringJoiner out = new java.util.StringJoiner("; ");
         difference(out, "permissions", Permission.format(before.permissions()), Permission.format(after.permissions()));
         difference(out, "expires", Session.when(before.expiresAt()), Session.when(after.expiresAt()));
-        difference(out, "description", quoted(before.description()), quoted(after.description()));
+        difference(out, "description", Text.quoted(before.description()), Text.quoted(after.description()));
         difference(out, "ip-filter", Objects.requireNonNullElse(before.ipFilter(), IpFilter.NONE),
                 Objects.requireNonNullElse(after.ipFilter(), IpFilter.NONE));
-        difference(out, "labels", Labels.format(before.labels()), Labels.format(after.labels()));
+        difference(out, "labels", Labels.quoted(before.labels()), Labels.quoted(after.labels()));
         return out.toString();
     }
 
@@ -298,10 +323,6 @@ public final class TokenService {
         if (!before.equals(after)) {
             out.add(field + ": " + (before.isEmpty() ? "none" : before) + " -> " + (after.isEmpty() ? "none" : after));
         }
-    }
-
-    private static String quoted(String text) {
-        return text == null ? "" : "'" + text + "'";
     }
 
     /**

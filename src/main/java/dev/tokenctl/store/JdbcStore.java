@@ -183,8 +183,17 @@ abstract class JdbcStore implements Store {
     }
 
     @Override
-    public boolean activeNameExists(String name) {
-        return first("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", rs -> true, name).isPresent();
+    public List<Token> retiringByName(String name, Instant now) {
+        List<Token> tokens = new ArrayList<>();
+        each("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE name = ? AND revoked_at > ? ORDER BY created_at, id",
+                rs -> tokens.add(token(rs)), name, now);
+        return tokens;
+    }
+
+    @Override
+    public boolean activeNameExists(String name, Instant now) {
+        return first("SELECT 1 FROM tokens WHERE name = ? AND (revoked_at IS NULL OR revoked_at > ?)", rs -> true, name, now)
+                .isPresent();
     }
 
     /** Ids looked up per query; shorter lists are padded, so there is one statement to prepare. */
@@ -360,10 +369,10 @@ abstract class JdbcStore implements Store {
     }
 
     @Override
-    public List<String> activeTokensUsingFilter(String name) {
+    public List<String> activeTokensUsingFilter(String name, Instant now) {
         List<String> names = new ArrayList<>();
-        each("SELECT name FROM tokens WHERE ip_filter = ? AND revoked_at IS NULL ORDER BY name",
-                rs -> names.add(rs.getString(1)), name);
+        each("SELECT name FROM tokens WHERE ip_filter = ? AND (revoked_at IS NULL OR revoked_at > ?) ORDER BY name",
+                rs -> names.add(rs.getString(1)), name, now);
         return names;
     }
 

@@ -159,7 +159,7 @@ class LiveServicesTest extends OnEachEngine {
                 .filter(l -> l.contains("\"action\" : \"update\"")).toList();
         assertThat(updates).hasSize(1);
         assertThat(cli.ok("audit", "list").out()).contains("expires: 2026-12-19T10:00:00Z -> 2026-12-09T10:00:00Z;"
-                + " description: none -> 'billing'; ip-filter: none -> office; labels: none -> env=prod,team=payments");
+                + " description: none -> \"billing\"; ip-filter: none -> office; labels: none -> env=\"prod\",team=\"payments\"");
         assertThat(json("token", "show", "svc").get("labels").get("team").asText()).isEqualTo("payments");
 
         cli.ok("policy", "set", "--max-expiry", "30d", "--yes");
@@ -272,5 +272,75 @@ class LiveServicesTest extends OnEachEngine {
         cli.ok(args.toArray(String[]::new));
         assertThat(json("token", "show", "many").get("labels")).hasSize(32);
         assertThat(cli.run("token", "update", "many", "--label", "k32=v").code()).isEqualTo(2);
+    }
+
+    @Test
+    void revokingTheCurrentGenerationEndsItsPredecessorsGraceSoANameNeverHasThreeValidTokens() throws Exception {
+        String first = cli.create("x", "--permission", "ReadHealthCheck", "--expires-in", "1d");
+        String second = cli.ok("token", "rotate", "x", "--grace", "30m").line();
+        cli.ok("token", "revoke", "x");
+        assertThat(verify(second).get("reason").asText()).isEqualTo("revoked");
+        assertThat(verify(first).get("reason").asText()).as("a leak of the new token revokes the old one too")
+                .isEqualTo("revoked");
+        assertThat(cli.ok("audit", "list").out()).contains("grace ended: its successor " + id(second) + " was revoked");
+        String third = cli.create("x", "--permission", "ReadHealthCheck", "--expires-in", "1d");
+        String fourth = cli.ok("token", "rotate", "x", "--grace", "30m").line();
+        long valid = 0;
+        for (String token : List.of(first, second, third, fourth)) {
+            valid += verify(token).get("valid").asBoolean() ? 1 : 0;
+        }
+        assertThat(valid).isEqualTo(2);
+        CliRunner.Result taken = cli.run("token", "create", "--name", "x", "--permission", "ReadHealthCheck", "--no-expiry");
+        assertThat(taken.code()).as("the name is in use while a generation of it is valid").isEqualTo(4);
+    }
+
+    @Test
+    void aTokenThatIsRetiringExpiredOrUnderDisabledTokensCannotBeRevivedByUpdate() throws Exception {
+        String old = cli.create("y", "--permission", "ReadHealthCheck", "--expires-in", "1d");
+        cli.ok("token", "rotate", "y", "--grace", "30m");
+        cli.ok("policy", "set", "--max-expiry", "5m", "--yes");
+        cli.clock.advance(Duration.ofMinutes(6));
+        cli.ok("policy", "set", "--max-expiry", "1d");
+        String before = cli.snapshot();
+        CliRunner.Result retired = cli.run("token", "update", id(old), "--expires-in", "1h");
+        assertThat(retired.code()).as("cut back and expired, it was still rotated away").isEqualTo(4);
+        assertThat(retired.err()).contains("is retiring");
+        CliRunner.Result expired = cli.run("token", "update", "y", "--expires-in", "1h");
+        assertThat(expired.code()).isEqualTo(4);
+        assertThat(expired.err()).contains("is expired").contains("rotate it");
+        assertThat(cli.snapshot()).isEqualTo(before);
+        assertThat(verify(old).get("valid").asBoolean()).isFalse();
+
+        cli.create("z", "--permission", "ReadHealthCheck", "--expires-in", "1h");
+        cli.ok("policy", "set", "--tokens-enabled", "false", "--yes");
+        CliRunner.Result disabled = cli.run("token", "update", "z", "--description", "x");
+        assertThat(disabled.code()).as("turning tokens off revoked it").isEqualTo(4);
+        assertThat(disabled.err()).contains("is revoked");
+    }
+
+    @Test
+    void aFilterARetiringTokenUsesCannotBeRemovedAndAuditDetailsCannotBeForged() throws Exception {
+        cli.ok("ipfilter", "add", "lab", "--rule", "allow 10.0.0.0/8");
+        cli.create("s", "--permission", "ReadHealthCheck", "--expires-in", "1d", "--ip-filter", "lab");
+        cli.ok("token", "rotate", "s", "--grace", "30m");
+        cli.ok("token", "update", "s", "--no-ip-filter");
+        String before = cli.snapshot();
+        CliRunner.Result removed = cli.run("ipfilter", "remove", "lab");
+        assertThat(removed.code()).as(removed.toString()).isNotZero();
+        assertThat(removed.err()).contains("s");
+        assertThat(cli.snapshot()).isEqualTo(before);
+
+        cli.ok("token", "update", "s", "--description", "x\"; permissions: ReadHealthCheck -> ManageCluster; x: \"y",
+                "--label", "a=1,b=2");
+        String details = null;
+        for (JsonNode event : json("audit", "list")) {
+            if (event.get("action").asText().equals("update")) {
+                details = event.get("details").asText();
+            }
+        }
+        assertThat(details).as("quoted values cannot pass for other fields").isEqualTo(
+                "description: none -> \"x\\\"; permissions: ReadHealthCheck -> ManageCluster; x: \\\"y\";"
+                        + " labels: none -> a=\"1,b=2\"");
+        assertThat(cli.ok("token", "revoke", "--label", "nobody", "--yes", "-o", "json").out().strip()).isEqualTo("[ ]");
     }
 }
