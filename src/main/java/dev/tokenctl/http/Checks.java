@@ -31,6 +31,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,6 +54,13 @@ final class Checks {
     private final AccessLog log;
     private final Metrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The health probe's thread, and the probe running on it, if any. */
+    private final ExecutorService probes = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "health");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private CompletableFuture<Boolean> probe;
 
     Checks(Pool pool, RecordWriter records, ClientAddress clients, ServeOptions options, AccessLog log, Metrics metrics) {
         this.pool = pool;
@@ -265,20 +274,39 @@ final class Checks {
         }
     }
 
+    /**
+     * 200 when the store answers a read within a second, else 503. One probe runs at a time, on
+     * a thread of its own: a store that hangs holds that thread and its connection, not one per
+     * call, and the probe gives its connection back or drops it only when the read has ended.
+     */
     private FullHttpResponse health() {
-        Application application = pool.borrow();
+        CompletableFuture<Boolean> running;
+        synchronized (this) {
+            if (probe == null || probe.isDone()) {
+                probe = CompletableFuture.supplyAsync(this::storeAnswers, probes);
+            }
+            running = probe;
+        }
         boolean ok;
         try {
-            ok = CompletableFuture.supplyAsync(() -> application.store().policy() != null).get(1, TimeUnit.SECONDS);
+            ok = running.get(1, TimeUnit.SECONDS);
         } catch (Exception e) {
             ok = false;
         }
-        if (ok) {
+        return ok ? send(HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n")
+                : send(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "store unavailable\n");
+    }
+
+    private boolean storeAnswers() {
+        Application application = pool.borrow();
+        try {
+            application.store().policy();
             pool.release(application);
-            return send(HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n");
+            return true;
+        } catch (RuntimeException e) {
+            pool.discard(application);
+            return false;
         }
-        pool.discard(application);
-        return send(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "store unavailable\n");
     }
 
     private FullHttpResponse metrics() {
@@ -329,17 +357,14 @@ final class Checks {
 
     /** The raw path of a request target, in origin form ("/a?b") or absolute form ("http://host/a?b"). */
     static String path(String target) {
-        int from = 0;
-        int scheme = target.indexOf("://");
-        if (scheme > 0 && !target.startsWith("/")) {
-            int slash = target.indexOf('/', scheme + 3);
-            if (slash < 0) {
-                return "/";
-            }
-            from = slash;
+        int question = target.indexOf('?');
+        String path = question < 0 ? target : target.substring(0, question);
+        int scheme = path.indexOf("://");
+        if (scheme > 0 && !path.startsWith("/")) {
+            int slash = path.indexOf('/', scheme + 3);
+            return slash < 0 ? "/" : path.substring(slash);
         }
-        int question = target.indexOf('?', from);
-        return target.substring(from, question < 0 ? target.length() : question);
+        return path;
     }
 
     private static String rawQuery(String target) {
@@ -354,15 +379,23 @@ final class Checks {
         }
         for (String pair : raw.split("&")) {
             int equals = pair.indexOf('=');
-            try {
-                String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-            } catch (IllegalArgumentException e) {
-                // A malformed escape: that parameter is not there.
-            }
+            String key = decoded(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decoded(pair.substring(equals + 1));
+            params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         return params;
+    }
+
+    /**
+     * A parameter's name or value decoded; one with a malformed escape stays as written, so a
+     * {@code require} that cannot be read is a name no token holds (deny), never dropped.
+     */
+    private static String decoded(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 
     private static String first(Map<String, List<String>> params, String key) {

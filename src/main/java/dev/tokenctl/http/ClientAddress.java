@@ -36,6 +36,7 @@ final class ClientAddress {
         }
     }
 
+    /** The client's address as the contract reads it; null when a forwarded hop is not an address. */
     IPAddress of(IPAddress peer, List<String> forwardedFor, String realIp) {
         if (trusted == null || !trusted.evaluate(peer).allowed()) {
             return peer;
@@ -47,7 +48,9 @@ final class ClientAddress {
             for (int i = hops.length - 1; i >= 0; i--) {
                 IPAddress hop = parse(hops[i]);
                 if (hop == null) {
-                    return peer;  // a hop that is not an address: nothing to its left can be believed
+                    // A hop that is not an address: the client is unknown, and a token under an
+                    // IP filter is denied (ip-required), never checked against the proxy's address.
+                    return null;
                 }
                 if (!trusted.evaluate(hop).allowed()) {
                     return hop;

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -107,7 +108,7 @@ public final class HttpServerFace implements Server {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
             err.println("tokenctl: serving on " + (tls == null ? "http" : "https") + "://"
-                    + hostPort((InetSocketAddress) server.localAddress()) + " (store: " + store.join() + ")");
+                    + hostPort((InetSocketAddress) server.localAddress()) + " (store: " + described(store) + ")");
             err.flush();
             stop.await();
             server.close().awaitUninterruptibly();
@@ -118,7 +119,8 @@ public final class HttpServerFace implements Server {
             threads.shutdown();
             threads.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } finally {
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            // The last answers are written by the event loop, after the threads that made them.
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
             threads.shutdownNow();
         }
         err.println("tokenctl: stopped");
@@ -229,9 +231,17 @@ public final class HttpServerFace implements Server {
             next(context);
         }
 
-        /** Starts on the next request, if none is being answered; on the connection's event loop. */
+        /**
+         * Starts on the next request, if none is being answered and the client has read the
+         * answers before (else it waits for {@link #channelWritabilityChanged}); on the
+         * connection's event loop.
+         */
         private void next(ChannelHandlerContext context) {
             if (busy) {
+                return;
+            }
+            if (!context.channel().isWritable()) {
+                context.channel().config().setAutoRead(false);
                 return;
             }
             FullHttpRequest request = waiting.poll();
@@ -296,6 +306,14 @@ public final class HttpServerFace implements Server {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext context) {
+            if (context.channel().isWritable()) {
+                next(context);
+            }
+            context.fireChannelWritabilityChanged();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext context) {
             for (FullHttpRequest request = waiting.poll(); request != null; request = waiting.poll()) {
                 request.release();
@@ -320,6 +338,8 @@ public final class HttpServerFace implements Server {
                     .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // Answers a client has not read hold at most this much memory before its requests wait.
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                     .childHandler(connections)
                     .bind(address).sync().channel();
         } catch (InterruptedException e) {
@@ -349,6 +369,20 @@ public final class HttpServerFace implements Server {
                     + " (give --tls-cert and --tls-key, or --insecure behind a trusted network)");
         }
         return new InetSocketAddress(host, options.port());
+    }
+
+    /** The warm-up's description of the store, waiting for it at most a few seconds: a hung store holds up no signal. */
+    private static String described(CompletableFuture<String> store) {
+        try {
+            return store.get(STOP_SECONDS / 2, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "not answering yet";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "not available yet";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "not available yet";
+        }
     }
 
     /**

@@ -80,6 +80,12 @@ public final class PostgresStore extends JdbcStore {
         // where a snapshot taken at the lock's statement would not.
         properties.setProperty("options", "-c lock_timeout=" + Math.max(1, Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()))
                 + " -c default_transaction_isolation=read\\ committed");
+        // A server that accepts the connection and then says nothing (a hung host, a half-open
+        // connection) ends a call with an error instead of holding it for ever: the login within
+        // 10 s, and any read within the lock timeout and 30 s more, since a statement may wait
+        // for a lock that long without a word.
+        properties.putIfAbsent("loginTimeout", "10");
+        properties.setProperty("socketTimeout", Long.toString(Math.min(Integer.MAX_VALUE / 2, lockTimeout.toSeconds()) + 30));
         if (where.password() == null) {
             // Else the driver looks for one itself: in the JVM's user.home rather than HOME, and in
             // a password file that others may read, which libpq, and so tokenctl, ignores.

@@ -117,7 +117,7 @@ class ConcurrencyIT {
         for (int w = 0; w < 4; w++) {
             String policy = "tokens_enabled: true\nmax_expiry: " + (w + 1) + "d\ndefault_expiry: " + (w + 1) + "h\n"
                     + "enforced_ip_filter: " + (w % 2 == 0 ? "shared" : "other") + "\nallow_permission_updates: "
-                    + (w % 2 == 0) + "\n";
+                    + (w % 2 == 0) + "\nmax_rotation_grace: " + (w + 1) + "m\n";
             Files.writeString(dir.resolve("p" + w + ".yaml"), policy);
             policies.add(policy);
             rules.add("allow 10." + w + ".0.0/16\n");
@@ -153,7 +153,7 @@ class ConcurrencyIT {
             assertThat(Files.readString(dir.resolve("f" + w + ".out"))).startsWith("tctl_");
         }
         JsonNode info = JSON.readTree(tokenctl("", "store", "info", "-o", "json").out());
-        assertThat(info.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(info.get("schema_version").asInt()).isEqualTo(2);
         assertThat(info.get("tokens").asInt()).isEqualTo(8);
         assertThat(engine.integrity(location)).isEqualTo("ok");
     }

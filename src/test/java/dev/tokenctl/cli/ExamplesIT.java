@@ -117,7 +117,7 @@ class ExamplesIT {
         assertThat(mixed.code()).isEqualTo(1);
         assertThat(mixed.out().lines()).containsExactly(
                 mixed.out().lines().toList().get(0), "{\"valid\":false,\"reason\":\"malformed\",\"token_id\":null,"
-                        + "\"name\":null,\"permissions\":null,\"expires_at\":null}");
+                        + "\"name\":null,\"permissions\":null,\"expires_at\":null,\"retires_at\":null}");
         assertThat(mixed.out()).contains("missing-permission");
     }
 }

@@ -209,6 +209,71 @@ class ServeIT {
                 .statusCode()).isEqualTo(403);
         assertThat(get("/v1/authz", "Authorization", "Bearer " + token, "X-Real-IP", "10.20.1.2").statusCode())
                 .isEqualTo(200);
+        // A hop that is not an address leaves the client unknown: never the proxy's own address.
+        tokenctl("ipfilter", "add", "with-proxy", "--rule", "allow 10.20.0.0/16", "--rule", "allow 127.0.0.1");
+        String both = tokenctl("token", "create", "--name", "both", "--permission", "ReadHealthCheck", "--no-expiry",
+                "--ip-filter", "with-proxy");
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + both).statusCode()).isEqualTo(200);
+        for (String hops : List.of("8.8.8.8:1234", "8.8.8.8, garbage")) {
+            assertThat(get("/v1/authz", "Authorization", "Bearer " + both, "X-Forwarded-For", hops).statusCode())
+                    .as(hops).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void odderRequestTargetsAndUnreadableRequirementsNeverAllowMore() throws Exception {
+        String token = tokenctl("token", "create", "--name", "t", "--permission", "ReadHealthCheck", "--no-expiry");
+        serve();
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+        for (String target : List.of("http://evil?x=/v1/authz", "http://h?/metrics")) {
+            assertThat(raw(port, target, token)).as(target).startsWith("HTTP/1.1 404");
+        }
+        assertThat(raw(port, "/v1/authz?require=%ZZ&require=ReadHealthCheck", token))
+                .as("a requirement that cannot be read is never dropped").startsWith("HTTP/1.1 403");
+        assertThat(raw(port, "/v1/authz?require=ReadHealthCheck", token)).startsWith("HTTP/1.1 200");
+    }
+
+    /** The whole answer to a GET of {@code target}, written as given, with the token. */
+    private static String raw(int port, String target, String token) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void aStoreThatAcceptsAndNeverAnswersHoldsUpNeitherHealthNorSigterm() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the store is a socket of the test's own");
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new ArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());  // accepted, and never a byte in answer
+                    }
+                } catch (java.io.IOException closed) {
+                    // The test is over.
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            env.put("TOKENCTL_DB", "postgresql://nobody@127.0.0.1:" + silent.getLocalPort() + "/db?sslmode=disable");
+            serve();
+            assertThat(Files.readString(serverErr)).contains("store: not answering yet");
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                assertThat(get("/healthz").statusCode()).isEqualTo(503);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            }
+            server.destroy();  // SIGTERM
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("SIGTERM is heard while the store hangs").isTrue();
+            assertThat(server.exitValue()).isZero();
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     @Test
