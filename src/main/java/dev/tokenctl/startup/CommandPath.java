@@ -42,8 +42,26 @@ final class CommandPath {
             level = Cli.add(level, name, node.type());
             children = node.children();
         }
-        Cli.addAll(level, children);
+        // The commands of the level reached, for its help and suggestions; not those under them.
+        // A version asked of the root needs none.
+        if (!(path.isEmpty() && asksVersion(args))) {
+            for (Map.Entry<String, Cli.Node> child : children.entrySet()) {
+                Cli.add(level, child.getKey(), child.getValue().type());
+            }
+        }
         return Cli.configure(root, out, err);
+    }
+
+    /** Whether {@code args} hold --version or -V among the options before a command. */
+    private static boolean asksVersion(String... args) {
+        for (int i = 0; i < args.length && args[i].startsWith("-"); i++) {
+            if (args[i].equals("--version") || args[i].equals("-V")) {
+                return true;
+            } else if (TokenctlCommand.VALUE_OPTIONS.contains(args[i])) {
+                i++;
+            }
+        }
+        return false;
     }
 
     /** The command names at the start of {@code args}, skipping options, e.g. [token, verify]. */

@@ -17,7 +17,8 @@ import java.util.List;
  * <li>on PostgreSQL, the connection to the server (the login is the longest step), which the
  * application takes when it opens the store;
  * <li>for token commands, the digest's security provider; for commands that issue tokens, the
- * secure random generator's first read of the OS's entropy.
+ * secure random generator's first read of the OS's entropy;
+ * <li>for commands that show local times (list, show), the system's time zone.
  * </ul>
  */
 final class WarmUp {
@@ -31,6 +32,7 @@ final class WarmUp {
         }
         boolean tokens = path.get(0).equals("token");
         boolean issues = tokens && path.size() > 1 && (path.get(1).equals("create") || path.get(1).equals("rotate"));
+        boolean times = path.size() > 1 && (path.get(1).equals("list") || path.get(1).equals("show"));
         String location;
         Duration timeout;
         try {
@@ -55,6 +57,9 @@ final class WarmUp {
             }
             if (issues) {
                 Application.random().nextInt();
+            }
+            if (times) {
+                java.time.ZoneId.systemDefault();
             }
             if (early == null) {
                 NativeLibrary.prepare(environment.cacheDirectory());

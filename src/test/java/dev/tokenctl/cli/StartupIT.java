@@ -51,7 +51,10 @@ class StartupIT {
 
     @Test
     void usesTheArchiveAndTheCachedNativeLibrary() throws Exception {
-        assertThat(TARGET.resolve("tokenctl.jsa")).as("mvn package makes the archive").exists();
+        assertThat(TARGET.resolve("tokenctl-text.jsa")).as("mvn package makes the archives").exists();
+        assertThat(TARGET.resolve("tokenctl-all.jsa")).exists();
+        assertThat(Files.size(TARGET.resolve("tokenctl-text.jsa"))).as("text output on SQLite needs less")
+                .isLessThan(Files.size(TARGET.resolve("tokenctl-all.jsa")) / 2);
         Path log = dir.resolve("classes.log");
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         env.put("TOKENCTL_JAVA_OPTS", "-Xlog:class+load:file=" + log + " -Djava.io.tmpdir=" + tmp);
@@ -61,7 +64,18 @@ class StartupIT {
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).anyMatch(l -> l.contains("dev.tokenctl.startup.Main source: shared objects file"))
                 .anyMatch(l -> l.contains("picocli.CommandLine source: shared objects file"));
+        assertThat(lines).as("text output takes no Jackson").noneMatch(l -> l.contains("com.fasterxml.jackson"));
         assertThat(cachedLibrary()).exists();
+
+        for (String[] format : new String[][] {{"-o", "json"}, {"--output=YAML"}, {"-ojson"}}) {
+            Files.deleteIfExists(log);
+            String[] args = format.length == 2 ? new String[] {"token", "list", format[0], format[1]}
+                    : new String[] {"token", "list", format[0]};
+            LauncherIT.Run listed = run(LauncherIT.LAUNCHER, args);
+            assertThat(listed.code()).as(listed.toString()).isZero();
+            assertThat(Files.readAllLines(log)).as(String.join(" ", format) + " takes the larger archive")
+                    .anyMatch(l -> l.contains("com.fasterxml.jackson.databind.ObjectMapper source: shared objects file"));
+        }
         try (Stream<Path> files = Files.list(tmp)) {
             assertThat(files.map(Path::toString)).as("no native library extracted to the temp directory")
                     .noneMatch(name -> name.contains("sqlite"));
@@ -76,12 +90,17 @@ class StartupIT {
         String listed = run(LauncherIT.LAUNCHER, "token", "list", "-o", "json").out();
 
         Path copy = LauncherIT.copyOfBuild(dir.resolve("build"));
-        assertThat(copy.resolveSibling("tokenctl.jsa")).doesNotExist();
+        assertThat(copy.resolveSibling("tokenctl-all.jsa")).doesNotExist();
         LauncherIT.Run without = run(copy, "token", "list", "-o", "json");
         assertThat(without.out()).isEqualTo(listed);
         assertThat(without.err()).isEmpty();
 
-        Files.write(copy.resolveSibling("tokenctl.jsa"), "not an archive".repeat(1000).getBytes());
+        Files.write(copy.resolveSibling("tokenctl-all.jsa"), "not an archive".repeat(1000).getBytes());
+        Files.write(copy.resolveSibling("tokenctl-text.jsa"), "not an archive".repeat(1000).getBytes());
+        LauncherIT.Run text = run(copy, "token", "list");
+        assertThat(text.code()).isZero();
+        assertThat(text.out()).startsWith("ID ");
+        assertThat(text.err()).isEmpty();
         LauncherIT.Run damaged = run(copy, "token", "list", "-o", "json");
         assertThat(damaged.code()).isZero();
         assertThat(damaged.out()).isEqualTo(listed);
@@ -241,6 +260,20 @@ class StartupIT {
         assertThat(usesTheArchive(launcher)).as("in a directory of another user").isFalse();
         Files.setOwner(cache(), me);
         assertThat(usesTheArchive(launcher)).as("both mine again").isTrue();
+    }
+
+    /** An installed copy makes the larger archive only once a command needs it, beside the first. */
+    @Test
+    void eachKindOfCommandGetsItsOwnArchive() throws Exception {
+        Path launcher = installedAndTrained();
+        List<String> text = archives();
+        assertThat(text).singleElement().asString().endsWith("-text.jsa");
+        LauncherIT.Run json = run(launcher, "token", "list", "-o", "json");
+        assertThat(json.code()).as(json.toString()).isZero();
+        for (int i = 0; i < 240 && !(archives().size() == 2 && archives().stream().allMatch(n -> n.endsWith(".jsa"))); i++) {
+            Thread.sleep(500);
+        }
+        assertThat(archives()).hasSize(2).contains(text.get(0)).anyMatch(name -> name.endsWith("-all.jsa"));
     }
 
     /** The archive's name must not depend on how the time or the jars' dates are shown. */
