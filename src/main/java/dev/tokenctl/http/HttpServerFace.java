@@ -75,6 +75,11 @@ public final class HttpServerFace implements Server {
     private static final int REQUEST_SECONDS = 10;
     /** A kept-alive connection with nothing to say for this long is closed (gateways keep theirs 60 s). */
     private static final int IDLE_SECONDS = 120;
+    /**
+     * Open connections at most; one more is closed at once. Far more than a gateway's pool, and
+     * few enough that idle or stalled clients cannot take the process's file descriptors.
+     */
+    static final int MAX_CONNECTIONS = 1024;
     /** The largest request line and header section; beyond it, 414 or 431 and the connection closed. */
     private static final int MAX_LINE = 8 * 1024;
     private static final int MAX_HEADERS = 16 * 1024;
@@ -118,6 +123,8 @@ public final class HttpServerFace implements Server {
             }
             threads.shutdown();
             threads.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            // The pending records within the same deadline, with at least a second for them.
+            records.finishBy(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
         } finally {
             // The last answers are written by the event loop, after the threads that made them.
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -132,6 +139,7 @@ public final class HttpServerFace implements Server {
         private final Checks checks;
         private final ExecutorService threads;
         private final SSLContext tls;
+        private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
         Connections(Checks checks, ExecutorService threads, SSLContext tls) {
             this.checks = checks;
@@ -141,6 +149,12 @@ public final class HttpServerFace implements Server {
 
         @Override
         protected void initChannel(SocketChannel channel) {
+            if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                open.decrementAndGet();
+                channel.close();
+                return;
+            }
+            channel.closeFuture().addListener(closed -> open.decrementAndGet());
             ChannelPipeline pipeline = channel.pipeline();
             if (tls != null) {
                 SSLEngine engine = tls.createSSLEngine();

@@ -34,6 +34,8 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
     private final PrintWriter err;
     private final Thread thread;
     private volatile boolean closing;
+    /** When set, the System.nanoTime() by which close stops waiting. */
+    private Long finishBy;
     private long dropped;
 
     RecordWriter(Supplier<Application> applications, PrintWriter err) {
@@ -125,10 +127,19 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
         }
     }
 
-    /** Writes what is queued, waiting for it at most {@code seconds}. */
+    /** Sets when {@link #close} stops waiting for what is queued: the server's stop has one deadline. */
+    void finishBy(long nanoTime) {
+        finishBy = nanoTime;
+    }
+
+    /** Writes what is queued, waiting for it until the deadline set, at most 10 s from now. */
     @Override
     public void close() throws InterruptedException {
         closing = true;
-        thread.join(10_000);
+        long wait = TimeUnit.SECONDS.toNanos(10);
+        if (finishBy != null) {
+            wait = Math.min(wait, finishBy - System.nanoTime());
+        }
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
     }
 }

@@ -493,6 +493,51 @@ class ServeIT {
         }
     }
 
+    /** Idle clients cannot take every file descriptor: past the cap, a new connection is closed at once. */
+    @Test
+    void connectionsBeyondTheCapAreClosedAtOnceAndOthersAreStillAnswered() throws Exception {
+        serve();
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+        List<java.net.Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1024; i++) {
+                idle.add(new java.net.Socket("127.0.0.1", port));
+            }
+            // The server takes them in at its own pace: the last one is in once it answers.
+            java.net.Socket last = idle.get(idle.size() - 1);
+            last.setSoTimeout(10_000);
+            last.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            try (java.net.Socket beyond = new java.net.Socket("127.0.0.1", port)) {
+                beyond.setSoTimeout(10_000);
+                long start = System.nanoTime();
+                int read;
+                try {
+                    beyond.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    read = beyond.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    read = -1;
+                }
+                assertThat(read).as("connection 1025 is closed").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+        } finally {
+            for (java.net.Socket socket : idle) {
+                socket.close();
+            }
+        }
+        HttpResponse<String> after = null;
+        for (int i = 0; i < 50 && (after == null || after.statusCode() != 200); i++) {
+            try {
+                after = get("/healthz");
+            } catch (java.io.IOException closed) {
+                Thread.sleep(100);  // until the server has seen the others go
+            }
+        }
+        assertThat(after).isNotNull();
+        assertThat(after.statusCode()).as("answered again once they are gone").isEqualTo(200);
+    }
+
     @Test
     void pipelinedRequestsAreAnsweredInTheirOrderAndADripFedRequestIsCutOff() throws Exception {
         String token = tokenctl("token", "create", "--name", "piped", "--permission", "ReadHealthCheck", "--no-expiry");
