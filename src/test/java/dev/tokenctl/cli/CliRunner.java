@@ -116,6 +116,23 @@ final class CliRunner {
     }
 
     /** The whole store: the file's bytes, or every row of the database; equal when nothing changed. */
+    /** Runs SQL statements on the store directly, as a tool other than tokenctl could. */
+    void sql(String... statements) throws java.sql.SQLException {
+        if (engine == Engine.POSTGRESQL) {
+            String[] all = new String[statements.length + 1];
+            all[0] = "SET search_path TO tokenctl";
+            System.arraycopy(statements, 0, all, 1, statements.length);
+            TestPostgres.execute(database(), all);
+            return;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + location);
+             java.sql.Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
     String snapshot() throws IOException {
         if (engine == Engine.POSTGRESQL) {
             return TestPostgres.dump(database());

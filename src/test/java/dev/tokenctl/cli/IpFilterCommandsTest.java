@@ -90,7 +90,10 @@ class IpFilterCommandsTest extends OnEachEngine {
         assertThat(byPolicy.code()).isEqualTo(4);
         assertThat(byPolicy.err()).contains("the security policy");
         cli.ok("policy", "set", "--enforce-ip-filter", "none");
+        assertThat(cli.ok("audit", "list").out()).doesNotContain("ipfilter-remove");
         assertThat(cli.ok("ipfilter", "remove", "office").out()).isEqualTo("removed office\n");
+        assertThat(cli.ok("audit", "list").out()).contains("ipfilter-add", "ipfilter-remove")
+                .containsPattern("ipfilter-remove +- +name=office rules: allow 10.0.0.0/8");
         assertThat(cli.run("ipfilter", "show", "office").code()).isEqualTo(3);
         assertThat(cli.run("ipfilter", "remove", "office").code()).isEqualTo(3);
     }

@@ -109,6 +109,8 @@ class PolicyCommandsTest extends OnEachEngine {
 
         cli.ok("policy", "set", "--tokens-enabled", "false", "--yes");
         assertThat(cli.run("token", "show", "a").out()).contains("revoked", "security policy");
+        assertThat(cli.ok("audit", "list").out()).contains("tokens-enabled: true -> false")
+                .containsPattern("revoke +tctl_\\w+ +name=a reason=revoked: system tokens disabled by the security policy");
         CliRunner.Result create = cli.run("token", "create", "--name", "b", "--permission", "ReadHealthCheck", "--no-expiry");
         assertThat(create.code()).isEqualTo(5);
         assertThat(create.err()).contains("disabled by the security policy");
@@ -118,6 +120,25 @@ class PolicyCommandsTest extends OnEachEngine {
 
         cli.ok("policy", "set", "--tokens-enabled", "true");
         cli.create("b");
+    }
+
+    /**
+     * Each command that issues or changes a token checks that tokens are on, even where a token
+     * outlived turning them off (a store changed by hand, or by an older version).
+     */
+    @Test
+    void withTokensOffNoCommandIssuesOrChangesATokenLeftActive() throws Exception {
+        String token = cli.create("a");
+        cli.sql("UPDATE policy SET tokens_enabled = FALSE");
+        String before = cli.snapshot();
+        for (String[] args : new String[][] {{"token", "rotate", "a"}, {"token", "update", "a", "--description", "x"},
+            {"token", "create", "--name", "b", "--permission", "ReadHealthCheck", "--no-expiry"}}) {
+            CliRunner.Result r = cli.run(args);
+            assertThat(r.code()).as(r.toString()).isEqualTo(5);
+            assertThat(r.err()).as(r.toString()).contains("disabled by the security policy");
+        }
+        assertThat(cli.snapshot()).isEqualTo(before);
+        assertThat(cli.runWithInput(token, "token", "verify").err()).isEqualTo("denied: tokens-disabled\n");
     }
 
     @Test

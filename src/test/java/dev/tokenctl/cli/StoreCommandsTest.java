@@ -1,6 +1,7 @@
 package dev.tokenctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.store.Stores;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,10 +51,25 @@ class StoreCommandsTest extends OnEachEngine {
         assertThat(text.err()).isEmpty();
     }
 
+    /** The other engine's store: a new database on the test server, or a file in this test's directory. */
+    private String otherEngine() {
+        cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
+        return engine == Engine.SQLITE ? TestPostgres.newDatabase() : dir.resolve("copy.db").toString();
+    }
+
     @Test
     void copyIntoTheOtherEngineBringsEverythingAndTheTokensStillVerify() throws Exception {
-        cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
-        String target = engine == Engine.SQLITE ? TestPostgres.newDatabase() : dir.resolve("copy.db").toString();
+        copyBringsEverythingAndTheTokensStillVerify(otherEngine());
+    }
+
+    /** SQLite to SQLite, so that store copy is tested without a server too. */
+    @Test
+    void copyIntoAnotherSqliteFileBringsEverythingAndTheTokensStillVerify() throws Exception {
+        assumeTrue(engine == Engine.SQLITE, "from PostgreSQL, the test above copies into a file");
+        copyBringsEverythingAndTheTokensStillVerify(dir.resolve("copy.db").toString());
+    }
+
+    private void copyBringsEverythingAndTheTokensStillVerify(String target) throws Exception {
         cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8", "--rule", "deny 10.6.0.0/16");
         cli.ok("policy", "set", "--max-expiry", "90d", "--default-expiry", "30d", "--allow-permission-updates", "true",
                 "--yes");
@@ -85,7 +102,8 @@ class StoreCommandsTest extends OnEachEngine {
             assertThat(cli.ok(views[i].split(" ")).out()).as(views[i]).isEqualTo(before.get(i));
         }
         JsonNode targetInfo = JSON.readTree(cli.ok("store", "info", "-o", "json").out());
-        assertThat(targetInfo.get("engine").asText()).isNotEqualTo(sourceInfo.get("engine").asText());
+        assertThat(targetInfo.get("engine").asText()).isEqualTo(target.startsWith("postgresql:") ? "postgresql" : "sqlite");
+        assertThat(targetInfo.get("location").asText()).isNotEqualTo(sourceInfo.get("location").asText());
         for (String count : List.of("tokens", "active_tokens", "expired_tokens", "revoked_tokens", "ip_filters", "audit_events")) {
             assertThat(targetInfo.get(count)).as(count).isEqualTo(sourceInfo.get(count));
         }
@@ -99,6 +117,16 @@ class StoreCommandsTest extends OnEachEngine {
 
     @Test
     void copyMovesStoresLargerThanOneBatch() throws Exception {
+        copyMovesStoresLargerThanOneBatch(otherEngine());
+    }
+
+    @Test
+    void copyMovesStoresLargerThanOneBatchBetweenSqliteFiles() throws Exception {
+        assumeTrue(engine == Engine.SQLITE, "from PostgreSQL, the test above copies into a file");
+        copyMovesStoresLargerThanOneBatch(dir.resolve("copy.db").toString());
+    }
+
+    private void copyMovesStoresLargerThanOneBatch(String target) throws Exception {
         int count = 1234;  // over two batches of 500, and not a multiple of one
         SecureRandom random = new SecureRandom();
         TokenFormat format = new TokenFormat(random);
@@ -125,8 +153,6 @@ class StoreCommandsTest extends OnEachEngine {
                 return null;
             });
         }
-        cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
-        String target = engine == Engine.SQLITE ? TestPostgres.newDatabase() : dir.resolve("copy.db").toString();
         CliRunner.Result copy = cli.run("store", "copy", "--to", target);
         assertThat(copy.code()).as(copy.toString()).isZero();
         assertThat(copy.out()).startsWith("copied 1234 tokens, 0 IP filters, the policy and 1234 audit events\n  from ");
@@ -153,6 +179,18 @@ class StoreCommandsTest extends OnEachEngine {
         assertThat(cli.snapshot()).isEqualTo(source);
         assertThat(other.snapshot()).isEqualTo(target);
 
+        if (engine == Engine.SQLITE) {
+            // The same file by another name: refused as not empty before either store is locked,
+            // rather than waiting on its own lock.
+            Path link = Files.createSymbolicLink(dir.resolve("same.db"), Path.of(cli.location));
+            cli.env.put("TOKENCTL_LOCK_TIMEOUT", "3s");
+            long start = System.nanoTime();
+            CliRunner.Result same = cli.run("store", "copy", "--to", link.toString());
+            assertThat(same.code()).as(same.toString()).isEqualTo(4);
+            assertThat(same.err()).contains("is not empty: it holds 1 token");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThat(cli.snapshot()).isEqualTo(source);
+        }
         CliRunner.Result itself = cli.run("store", "copy", "--to", cli.location);
         assertThat(itself.code()).as(itself.toString()).isEqualTo(2);
         assertThat(itself.err()).contains("is the store being copied");

@@ -120,6 +120,8 @@ final class TestPostgres {
 
     /** Skips the test when no server is configured; in CI, where .ci/run starts one, fails it. */
     static void assumeAvailable() {
+        Assumptions.assumeFalse("sqlite".equals(System.getProperty("tokenctl.test.engines")),
+                "SQLite alone (-Dtokenctl.test.engines=sqlite, as mutation testing runs)");
         if (ADMIN_URL == null || ADMIN_URL.isEmpty()) {
             if ("true".equals(System.getenv("CI"))) {
                 Assertions.fail("TOKENCTL_TEST_PG is not set: .ci/run starts a PostgreSQL server and sets it");

@@ -53,4 +53,33 @@ class DurationsTest {
             assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
         }
     }
+
+    /** The limits themselves: 64 characters, 12 digits a number, and nothing formatted that is not positive. */
+    @Test
+    void theLimitsAreWhereTheySay() {
+        String longest = "000000000001w000000000001d000000000001h000000000001m00000000001s";
+        assertThat(longest).hasSize(64);
+        assertThat(Durations.parse(longest)).isEqualTo(Duration.ofSeconds(604_800 + 86_400 + 3_600 + 60 + 1));
+        assertThatThrownBy(() -> Durations.parse(longest + "0")).hasMessageContaining("too long");
+        assertThat(Durations.parse("000000000007d")).isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> Durations.parse("0000000000007d")).hasMessageContaining("too large");
+        assertThat(Durations.parse("PT000000000001S")).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> Durations.parse("PT0000000000001S")).hasMessageContaining("too large");
+        assertThat(Durations.parse("1s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Durations.format(Duration.ofSeconds(1))).isEqualTo("1s");
+        assertThatThrownBy(() -> Durations.format(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.format(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Durations.parse("36500d")).isEqualTo(Durations.MAX);
+        assertThatThrownBy(() -> Durations.parse("36500d1s")).hasMessageContaining("longer than the maximum");
+    }
+
+    @Test
+    void anIsoDurationWithoutMonthsOrYearsThatCannotBeReadSaysSo() {
+        for (String text : new String[] {"P1X", "PT1D", "P1DT1X"}) {
+            assertThatThrownBy(() -> Durations.parse(text)).as(text).hasMessageContaining("cannot read ISO-8601 duration")
+                    .hasMessageNotContaining("months");
+        }
+        assertThatThrownBy(() -> Durations.parse("P1Y")).hasMessageContaining("months or years");
+        assertThatThrownBy(() -> Durations.parse("P1DT1M1Y")).hasMessageContaining("cannot read ISO-8601 duration");
+    }
 }

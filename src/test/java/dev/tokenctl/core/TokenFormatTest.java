@@ -67,4 +67,28 @@ class TokenFormatTest {
         assertThat(TokenFormat.digestsMatch(a, TokenFormat.digest("secret"))).isTrue();
         assertThat(TokenFormat.digestsMatch(a, TokenFormat.digest("secreT"))).isFalse();
     }
+
+    /**
+     * A character just outside the base-62 ranges is malformed even with a checksum that fits it
+     * (the checksum alone would pass it), and one at each end of the ranges is taken.
+     */
+    @Test
+    void onlyBase62CharactersAreTakenWhateverTheChecksumSays() throws Exception {
+        String token = format.newToken(format.newId());
+        int tilde = token.indexOf('~');
+        for (int at : new int[] {TokenFormat.ID_PREFIX.length() + 3, tilde + 5}) {
+            for (char c : new char[] {'/', ':', '@', '[', '`', '{', ' ', '~'}) {
+                String body = token.substring(0, at) + c + token.substring(at + 1, TokenFormat.LENGTH - TokenFormat.CHECKSUM);
+                String bad = body + TokenFormat.checksum(body);
+                assertThatThrownBy(() -> TokenFormat.parse(bad)).as("'%s' at %d", c, at)
+                        .isInstanceOfSatisfying(TokenFormat.FormatException.class,
+                                e -> assertThat(e.problem()).isEqualTo(TokenFormat.Problem.MALFORMED));
+            }
+            for (char c : new char[] {'0', '9', 'A', 'Z', 'a', 'z'}) {
+                String body = token.substring(0, at) + c + token.substring(at + 1, TokenFormat.LENGTH - TokenFormat.CHECKSUM);
+                assertThat(TokenFormat.parse(body + TokenFormat.checksum(body)).id()).as("'%s' at %d", c, at)
+                        .isEqualTo(body.substring(0, tilde));
+            }
+        }
+    }
 }

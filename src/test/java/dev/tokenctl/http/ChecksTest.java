@@ -1,0 +1,247 @@
+package dev.tokenctl.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenctl.app.Application;
+import dev.tokenctl.app.ServeOptions;
+import dev.tokenctl.cli.Context;
+import dev.tokenctl.startup.Main;
+import inet.ipaddr.IPAddress;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The endpoints' answers, in process, on a SQLite store: the decision table, the headers
+ * gateways read, introspection, health and metrics. ServeIT drives the same through the
+ * launcher, on each engine, with real clients.
+ */
+class ChecksTest {
+    private static final IPAddress PEER = ClientAddress.parse("127.0.0.1");
+
+    @TempDir
+    Path dir;
+    private Map<String, String> env;
+    private Pool pool;
+    private RecordWriter records;
+    private Checks checks;
+    private final StringWriter accessLog = new StringWriter();
+
+    /** Runs a tokenctl command on the test's store and returns its standard output. */
+    private String tokenctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(context(), new PrintWriter(out), new PrintWriter(err), args);
+        assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
+        return out.toString().strip();
+    }
+
+    private Context context() {
+        return new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
+    }
+
+    @BeforeEach
+    void setUp() {
+        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
+        tokenctl("policy", "show");
+        Supplier<Application> applications = () -> new Application(context().environment(), warning -> { });
+        pool = new Pool(applications, 2);
+        records = new RecordWriter(applications, new PrintWriter(new StringWriter()));
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of("10.0.0.1"), List.of("kong"), null, null, false,
+                "-", Duration.ofDays(30));
+        checks = new Checks(pool, records, new ClientAddress(options.trustedProxies()), options,
+                AccessLog.open("-", new PrintWriter(accessLog)), new Metrics());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        records.close();
+        pool.close();
+    }
+
+    private FullHttpResponse send(HttpMethod method, String uri, String body, IPAddress peer, String... headers) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.headers().add(headers[i], headers[i + 1]);
+        }
+        return checks.answer(request, peer);
+    }
+
+    private FullHttpResponse get(String uri, String... headers) {
+        return send(HttpMethod.GET, uri, "", PEER, headers);
+    }
+
+    private static String body(FullHttpResponse response) {
+        return response.content().toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void authzAllowsAValidTokenWithTheHeadersGatewaysRead() {
+        String token = tokenctl("token", "create", "--name", "café-gw", "--permission", "ReadHealthCheck,ManageCluster",
+                "--expires-in", "1d");
+        FullHttpResponse ok = get("/v1/authz?require=ReadHealthCheck", "Authorization", "Bearer " + token);
+        assertThat(ok.status().code()).isEqualTo(200);
+        assertThat(ok.headers().get("X-Token-Id")).isEqualTo(token.substring(0, token.indexOf('~')));
+        assertThat(ok.headers().get("X-Token-Name")).isEqualTo("caf%C3%A9-gw");
+        assertThat(ok.headers().get("X-Token-Permissions")).contains("ManageCluster", "ReadHealthCheck").doesNotContain(" ");
+        assertThat(ok.headers().get("X-Token-Expires-At")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+        assertThat(body(ok)).doesNotContain(token.substring(22));
+
+        assertThat(get("/v1/authz/any/path/below", "authorization", "bearer " + token).status().code())
+                .as("a path below, the scheme in any case").isEqualTo(200);
+        String plain = tokenctl("token", "create", "--name", "plain", "--permission", "ReadHealthCheck", "--no-expiry");
+        FullHttpResponse forever = get("/v1/authz", "Authorization", "Bearer " + plain);
+        assertThat(forever.status().code()).isEqualTo(200);
+        assertThat(forever.headers().get("X-Token-Name")).isEqualTo("plain");
+        assertThat(forever.headers().contains("X-Token-Expires-At")).as("no expiry, no header").isFalse();
+        assertThat(accessLog.toString()).contains("\"endpoint\":\"authz\"", "\"decision\":\"allow\"")
+                .doesNotContain(token.substring(22));
+    }
+
+    @Test
+    void authzDeniesWithTheStatusAndChallengeTheContractNames() {
+        String token = tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
+        String revoked = tokenctl("token", "create", "--name", "old", "--permission", "ReadHealthCheck", "--no-expiry");
+        tokenctl("token", "revoke", "old");
+        String invalid = "Bearer realm=\"tokenctl\", error=\"invalid_token\"";
+        String scope = "Bearer realm=\"tokenctl\", error=\"insufficient_scope\"";
+
+        FullHttpResponse none = get("/v1/authz");
+        assertThat(none.status().code()).isEqualTo(401);
+        assertThat(none.headers().get("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenctl\"");
+        for (String[] headers : new String[][] {
+            {"Authorization", "Bearer " + revoked},
+            {"Authorization", "Bearer tctl_nonsense"},
+            {"Authorization", "Bearer " + token.substring(0, token.length() - 1) + "x"},
+            {"Authorization", "Basic " + token},
+            {"Authorization", "Bearer " + token, "Authorization", "Bearer " + token},
+            {"Authorization", "Bearer " + "a".repeat(1025)},
+            {"Authorization", "Bearer"}}) {
+            FullHttpResponse denied = get("/v1/authz", headers);
+            assertThat(denied.status().code()).as(headers[1]).isEqualTo(401);
+            assertThat(denied.headers().get("WWW-Authenticate")).isEqualTo(invalid);
+            assertThat(body(denied)).isEqualTo("{\"error\":\"invalid_token\"}");
+        }
+        for (String[] request : new String[][] {{"/v1/authz?require=ManageCluster"},
+            {"/v1/authz", "X-Tokenctl-Require", "ManageCluster"},
+            {"/v1/authz?require=ReadHealthCheck", "X-Tokenctl-Require", "ReadHealthCheck,ManageCluster"},
+            {"/v1/authz?require=NoSuchPermission"}}) {
+            String[] headers = new String[request.length + 1];
+            headers[0] = "Authorization";
+            headers[1] = "Bearer " + token;
+            System.arraycopy(request, 1, headers, 2, request.length - 1);
+            FullHttpResponse denied = get(request[0], headers);
+            assertThat(denied.status().code()).as(String.join(" ", request)).isEqualTo(403);
+            assertThat(denied.headers().get("WWW-Authenticate")).isEqualTo(scope);
+            assertThat(denied.headers().contains("X-Token-Id")).isFalse();
+        }
+        assertThat(accessLog.toString()).contains("not a permission: NoSuchPermission", "\"reason\":\"revoked\"",
+                "\"reason\":\"missing-permission\"");
+        assertThat(get("/v1/authz?require=ReadHealthCheck,%20", "Authorization", "Bearer " + token).status().code())
+                .as("blank names ask for nothing").isEqualTo(200);
+        assertThat(get("/v1/authzx", "Authorization", "Bearer " + token).status().code()).isEqualTo(404);
+        assertThat(get("/nope").status().code()).isEqualTo(404);
+    }
+
+    @Test
+    void authzChecksIpFiltersAgainstTheClientThatTrustedProxiesName() {
+        tokenctl("ipfilter", "add", "office", "--rule", "allow 192.168.0.0/16");
+        String token = tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry",
+                "--ip-filter", "office");
+        IPAddress proxy = ClientAddress.parse("10.0.0.1");
+        assertThat(send(HttpMethod.GET, "/v1/authz", "", ClientAddress.parse("192.168.1.1"), "Authorization",
+                "Bearer " + token).status().code()).isEqualTo(200);
+        assertThat(send(HttpMethod.GET, "/v1/authz", "", PEER, "Authorization", "Bearer " + token, "X-Forwarded-For",
+                "192.168.1.1").status().code()).as("an untrusted peer's header is not believed").isEqualTo(403);
+        assertThat(send(HttpMethod.GET, "/v1/authz", "", proxy, "Authorization", "Bearer " + token, "X-Forwarded-For",
+                "192.168.1.1").status().code()).isEqualTo(200);
+        assertThat(send(HttpMethod.GET, "/v1/authz", "", proxy, "Authorization", "Bearer " + token, "X-Forwarded-For",
+                "8.8.8.8:53").status().code()).as("an unreadable hop: no client").isEqualTo(403);
+        assertThat(accessLog.toString()).contains("\"reason\":\"ip-denied\"", "\"reason\":\"ip-required\"",
+                "\"client\":\"192.168.1.1\"");
+    }
+
+    @Test
+    void introspectionAnswersRfc7662ForNamedCallersOnly() {
+        String caller = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        String other = tokenctl("token", "create", "--name", "other", "--permission", "ReadHealthCheck", "--no-expiry");
+        String token = tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck,ManageCluster",
+                "--expires-in", "1h");
+        tokenctl("ipfilter", "add", "office", "--rule", "allow 192.168.0.0/16");
+        String filtered = tokenctl("token", "create", "--name", "filtered", "--permission", "ReadHealthCheck",
+                "--no-expiry", "--ip-filter", "office");
+        String form = "application/x-www-form-urlencoded";
+
+        FullHttpResponse active = send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER,
+                "Authorization", "Bearer " + caller, "Content-Type", form);
+        assertThat(active.status().code()).isEqualTo(200);
+        String id = token.substring(0, token.indexOf('~'));
+        assertThat(body(active)).startsWith("{\"active\":true,\"scope\":\"").contains("\"client_id\":\"" + id + "\"",
+                "\"username\":\"svc\"", "\"sub\":\"" + id + "\"", "\"jti\":\"" + id + "\"", "\"token_type\":\"Bearer\"",
+                "\"iat\":", "\"exp\":").containsPattern("\"scope\":\"(ManageCluster ReadHealthCheck|ReadHealthCheck ManageCluster)\"");
+        FullHttpResponse forever = send(HttpMethod.POST, "/v1/introspect", "token=" + other + "&token_type_hint=access_token",
+                PEER, "Authorization", "Bearer " + caller);
+        assertThat(body(forever)).contains("\"active\":true").doesNotContain("\"exp\"");
+
+        for (String body : new String[] {"token=tctl_nonsense", "", "token=" + filtered, "token=" + filtered + "&client_ip=10.1.1.1",
+            "token=" + token + "&client_ip=not-an-address"}) {
+            FullHttpResponse inactive = send(HttpMethod.POST, "/v1/introspect", body, PEER, "Authorization", "Bearer " + caller);
+            assertThat(inactive.status().code()).as(body).isEqualTo(200);
+            assertThat(body(inactive)).as(body).isEqualTo("{\"active\":false}");
+        }
+        assertThat(body(send(HttpMethod.POST, "/v1/introspect", "token=" + filtered + "&client_ip=192.168.3.4", PEER,
+                "Authorization", "Bearer " + caller))).contains("\"active\":true");
+
+        assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER).status().code()).isEqualTo(401);
+        assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER, "Authorization", "Bearer " + other)
+                .status().code()).as("a caller not named").isEqualTo(401);
+        FullHttpResponse get = send(HttpMethod.GET, "/v1/introspect", "", PEER, "Authorization", "Bearer " + caller);
+        assertThat(get.status().code()).isEqualTo(405);
+        assertThat(get.headers().get("Allow")).isEqualTo("POST");
+        assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + "a".repeat(Checks.MAX_FORM), PEER,
+                "Authorization", "Bearer " + caller).status().code()).isEqualTo(413);
+        assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + "a".repeat(Checks.MAX_FORM - 6), PEER,
+                "Authorization", "Bearer " + caller).status().code()).as("16 KiB exactly").isEqualTo(200);
+    }
+
+    @Test
+    void healthAndMetricsDescribeTheServerAndItsTokens() {
+        String token = tokenctl("token", "create", "--name", "soon", "--permission", "ReadHealthCheck", "--expires-in", "2d");
+        tokenctl("token", "create", "--name", "later", "--permission", "ReadHealthCheck", "--expires-in", "60d");
+        FullHttpResponse health = get("/healthz");
+        assertThat(health.status().code()).isEqualTo(200);
+        assertThat(body(health)).isEqualTo("ok\n");
+        get("/v1/authz", "Authorization", "Bearer " + token);
+        get("/v1/authz", "Authorization", "Bearer " + token);
+        get("/v1/authz");
+        FullHttpResponse metrics = get("/metrics");
+        assertThat(metrics.status().code()).isEqualTo(200);
+        assertThat(metrics.headers().get("Content-Type")).startsWith("text/plain; version=0.0.4");
+        assertThat(body(metrics)).contains(
+                "tokenctl_requests_total{endpoint=\"authz\",decision=\"allow\",reason=\"valid\"} 2",
+                "tokenctl_requests_total{endpoint=\"authz\",decision=\"deny\",reason=\"no-token\"} 1",
+                "tokenctl_request_duration_seconds_count{endpoint=\"authz\"} 3",
+                "tokenctl_tokens{status=\"active\"} 2",
+                "tokenctl_token_expiry_timestamp_seconds{id=\"" + token.substring(0, token.indexOf('~')) + "\",name=\"soon\"}")
+                .doesNotContain("name=\"later\"");
+    }
+}
