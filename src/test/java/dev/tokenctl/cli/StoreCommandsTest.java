@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** store info, and store copy into the other engine: everything arrives, and the tokens still verify. */
 class StoreCommandsTest extends OnEachEngine {
@@ -51,25 +53,25 @@ class StoreCommandsTest extends OnEachEngine {
         assertThat(text.err()).isEmpty();
     }
 
-    /** The other engine's store: a new database on the test server, or a file in this test's directory. */
-    private String otherEngine() {
+    /**
+     * Where a copy goes: into the other engine (a new database on the test server, or a file in
+     * this test's directory), or into another SQLite file, so that store copy is tested without
+     * a server too (from PostgreSQL, that is the other engine already).
+     */
+    private String target(String into) {
         cli.env.put("PGPASSWORD", String.valueOf(TestPostgres.PASSWORD));
-        return engine == Engine.SQLITE ? TestPostgres.newDatabase() : dir.resolve("copy.db").toString();
+        if (into.equals("another file")) {
+            assumeTrue(engine == Engine.SQLITE, "from PostgreSQL, the other engine is a file");
+        } else if (engine == Engine.SQLITE) {
+            return TestPostgres.newDatabase();
+        }
+        return dir.resolve("copy.db").toString();
     }
 
-    @Test
-    void copyIntoTheOtherEngineBringsEverythingAndTheTokensStillVerify() throws Exception {
-        copyBringsEverythingAndTheTokensStillVerify(otherEngine());
-    }
-
-    /** SQLite to SQLite, so that store copy is tested without a server too. */
-    @Test
-    void copyIntoAnotherSqliteFileBringsEverythingAndTheTokensStillVerify() throws Exception {
-        assumeTrue(engine == Engine.SQLITE, "from PostgreSQL, the test above copies into a file");
-        copyBringsEverythingAndTheTokensStillVerify(dir.resolve("copy.db").toString());
-    }
-
-    private void copyBringsEverythingAndTheTokensStillVerify(String target) throws Exception {
+    @ParameterizedTest(name = "into {0}")
+    @ValueSource(strings = {"the other engine", "another file"})
+    void copyBringsEverythingAndTheTokensStillVerify(String into) throws Exception {
+        String target = target(into);
         cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8", "--rule", "deny 10.6.0.0/16");
         cli.ok("policy", "set", "--max-expiry", "90d", "--default-expiry", "30d", "--allow-permission-updates", "true",
                 "--yes");
@@ -115,18 +117,10 @@ class StoreCommandsTest extends OnEachEngine {
                 .contains("in 30 days");
     }
 
-    @Test
-    void copyMovesStoresLargerThanOneBatch() throws Exception {
-        copyMovesStoresLargerThanOneBatch(otherEngine());
-    }
-
-    @Test
-    void copyMovesStoresLargerThanOneBatchBetweenSqliteFiles() throws Exception {
-        assumeTrue(engine == Engine.SQLITE, "from PostgreSQL, the test above copies into a file");
-        copyMovesStoresLargerThanOneBatch(dir.resolve("copy.db").toString());
-    }
-
-    private void copyMovesStoresLargerThanOneBatch(String target) throws Exception {
+    @ParameterizedTest(name = "into {0}")
+    @ValueSource(strings = {"the other engine", "another file"})
+    void copyMovesStoresLargerThanOneBatch(String into) throws Exception {
+        String target = target(into);
         int count = 1234;  // over two batches of 500, and not a multiple of one
         SecureRandom random = new SecureRandom();
         TokenFormat format = new TokenFormat(random);
