@@ -213,16 +213,20 @@ public final class TokenService {
      * @throws TokenctlException CONFLICT naming what to do instead
      */
     private static void requireCurrent(Token token, Instant now, String cannot, String verb, boolean expiredToo) {
-        String state = token.revokedAt() == null ? token.status(now) == Token.Status.EXPIRED && !expiredToo ? "expired" : null
-                : token.revokedAt().isAfter(now) ? "retiring" : "revoked";
-        if (state != null) {
-            throw TokenctlException.conflict("token " + token.id() + " (" + Text.quoteSafe(token.name()) + ") is "
-                    + state + " and cannot " + cannot + " (" + switch (state) {
-                        case "retiring" -> verb + " its successor, the current '" + Text.quoteSafe(token.name()) + "'";
-                        case "expired" -> "rotate it for a new token";
-                        default -> "create a new token instead";
-                    } + ")");
+        String state;
+        if (token.revokedAt() != null) {
+            state = token.revokedAt().isAfter(now) ? "retiring" : "revoked";
+        } else if (!expiredToo && token.status(now) == Token.Status.EXPIRED) {
+            state = "expired";
+        } else {
+            return;
         }
+        throw TokenctlException.conflict("token " + token.id() + " (" + Text.quoteSafe(token.name()) + ") is "
+                + state + " and cannot " + cannot + " (" + switch (state) {
+                    case "retiring" -> verb + " its successor, the current '" + Text.quoteSafe(token.name()) + "'";
+                    case "expired" -> "rotate it for a new token";
+                    default -> "create a new token instead";
+                } + ")");
     }
 
     /** Ends the grace of every other token of {@code token}'s name that is retiring, as revoked now. */
