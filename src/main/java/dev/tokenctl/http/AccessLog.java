@@ -80,10 +80,9 @@ final class AccessLog implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // Each line was flushed as it was written; only a file of our own is closed.
             if (owned) {
                 out.close();
-            } else if (out != null) {
-                out.flush();
             }
         } catch (IOException | RuntimeException e) {
             // Stopping: nothing more to do.

@@ -37,7 +37,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -118,11 +117,9 @@ public final class HttpServerFace implements Server {
             stop.await();
             server.close().awaitUninterruptibly();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
-            while (checks.inFlight() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            // The requests in flight are answered: their threads finish within the deadline.
             threads.shutdown();
-            threads.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            threads.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
             // The pending records within the same deadline, with at least a second for them.
             records.finishBy(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
         } finally {
@@ -363,7 +360,7 @@ public final class HttpServerFace implements Server {
             // Netty passes on the socket's own exceptions, checked or not.
             String why = Text.quoteSafe(String.valueOf(e.getMessage()), 200);
             throw TokenctlException.invalid("cannot listen on " + hostPort(address) + ": " + why
-                    + (e instanceof BindException || why.contains("in use")
+                    + (why.contains("in use")
                     ? " (choose another --listen address or port, or stop what uses it)" : " (check the --listen address)"));
         }
     }

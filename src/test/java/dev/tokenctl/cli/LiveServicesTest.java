@@ -228,7 +228,8 @@ class LiveServicesTest extends OnEachEngine {
         assertThat(unconfirmed.err()).contains("would revoke 2 tokens").contains("a\n").contains(id(rotated));
         assertThat(cli.snapshot()).isEqualTo(before);
         assertThat(cli.run("token", "revoke", "a", "--label", "team=payments").code()).isEqualTo(2);
-        cli.ok("token", "revoke", "--label", "team=payments", "--yes");
+        assertThat(names(json("token", "revoke", "--label", "team=payments", "--yes"))).as("what was revoked")
+                .containsExactly("a", "b");
         assertThat(names(json("token", "list"))).containsExactly("c", "d");
     }
 

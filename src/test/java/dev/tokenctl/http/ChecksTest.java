@@ -44,6 +44,8 @@ class ChecksTest {
     private RecordWriter records;
     private Checks checks;
     private final StringWriter accessLog = new StringWriter();
+    /** Applications the pool has made: one per store connection. */
+    private final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Runs a tokenctl command on the test's store and returns its standard output. */
     private String tokenctl(String... args) {
@@ -62,7 +64,10 @@ class ChecksTest {
     void setUp() {
         env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
         tokenctl("policy", "show");
-        Supplier<Application> applications = () -> new Application(context().environment(), warning -> { });
+        Supplier<Application> applications = () -> {
+            made.incrementAndGet();
+            return new Application(context().environment(), warning -> { });
+        };
         pool = new Pool(applications, 2);
         records = new RecordWriter(applications, new PrintWriter(new StringWriter()));
         ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of("10.0.0.1"), List.of("kong"), null, null, false,
@@ -243,5 +248,150 @@ class ChecksTest {
                 "tokenctl_tokens{status=\"active\"} 2",
                 "tokenctl_token_expiry_timestamp_seconds{id=\"" + token.substring(0, token.indexOf('~')) + "\",name=\"soon\"}")
                 .doesNotContain("name=\"later\"");
+    }
+
+    @Test
+    void storeConnectionsAreReusedAcrossRequestsOfEveryEndpoint() {
+        String token = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/v1/authz", "Authorization", "Bearer " + token).status().code()).isEqualTo(200);
+            assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER, "Authorization", "Bearer " + token)
+                    .status().code()).isEqualTo(200);
+            assertThat(get("/healthz").status().code()).isEqualTo(200);
+            assertThat(get("/metrics").status().code()).isEqualTo(200);
+        }
+        // One for the requests, and the record writer's own.
+        assertThat(made.get()).as("applications made for 20 requests").isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void aStoreThatCannotBeOpenedGives503AndMetricsWithoutGauges() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("broken.db"));
+        Map<String, String> broken = Map.of("TOKENCTL_DB", dir.resolve("broken.db").toString(), "HOME", dir.toString());
+        Supplier<Application> applications = () -> {
+            made.incrementAndGet();
+            return new Application(new Context(broken, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]),
+                    false, "tester").environment(), warning -> { });
+        };
+        StringWriter log = new StringWriter();
+        try (Pool failing = new Pool(applications, 2);
+             RecordWriter writer = new RecordWriter(applications, new PrintWriter(new StringWriter()))) {
+            ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of("kong"), null, null, false, "-",
+                    Duration.ofDays(30));
+            Checks unavailable = new Checks(failing, writer, new ClientAddress(List.of()), options,
+                    AccessLog.open("-", new PrintWriter(log)), new Metrics());
+            String token = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+            int before = made.get();
+            FullHttpResponse authz = unavailable.answer(request(HttpMethod.GET, "/v1/authz", "", "Authorization", "Bearer " + token), PEER);
+            assertThat(authz.status().code()).isEqualTo(503);
+            assertThat(authz.headers().contains("WWW-Authenticate")).isFalse();
+            assertThat(body(authz)).isEqualTo("{\"error\":\"temporarily_unavailable\"}");
+            assertThat(unavailable.answer(request(HttpMethod.POST, "/v1/introspect", "token=" + token, "Authorization",
+                    "Bearer " + token), PEER).status().code()).isEqualTo(503);
+            for (int i = 0; i < 2; i++) {
+                FullHttpResponse health = unavailable.answer(request(HttpMethod.GET, "/healthz", ""), PEER);
+                assertThat(health.status().code()).isEqualTo(503);
+                assertThat(body(health)).isEqualTo("store unavailable\n");
+            }
+            FullHttpResponse metrics = unavailable.answer(request(HttpMethod.GET, "/metrics", ""), PEER);
+            assertThat(metrics.status().code()).isEqualTo(200);
+            assertThat(body(metrics)).contains("tokenctl_requests_total{endpoint=\"authz\",decision=\"error\",reason=\"store-error\"} 1")
+                    .doesNotContain("tokenctl_tokens{");
+            assertThat(made.get() - before).as("a failed connection is not kept").isGreaterThanOrEqualTo(5);
+            assertThat(log.toString()).contains("\"decision\":\"error\"", "\"reason\":\"store-error\"", "\"detail\":\"");
+        }
+    }
+
+    private static FullHttpRequest request(HttpMethod method, String uri, String body, String... headers) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.headers().add(headers[i], headers[i + 1]);
+        }
+        return request;
+    }
+
+    @Test
+    void aRetiringTokenIsValidUntilItsGraceOrItsExpiryWhicheverComesFirst() {
+        String caller = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        tokenctl("policy", "set", "--max-rotation-grace", "1d");
+        String graced = tokenctl("token", "create", "--name", "graced", "--permission", "ReadHealthCheck", "--expires-in", "7d");
+        tokenctl("token", "rotate", "graced", "--grace", "1h");
+        String soon = tokenctl("token", "create", "--name", "soon", "--permission", "ReadHealthCheck", "--expires-in", "30m");
+        tokenctl("token", "rotate", "soon", "--grace", "2h");
+        String forever = tokenctl("token", "create", "--name", "forever", "--permission", "ReadHealthCheck", "--no-expiry");
+        tokenctl("token", "rotate", "forever", "--grace", "3h");
+        long now = java.time.Instant.now().getEpochSecond();
+        assertThat(exp(caller, forever) - now).as("no expiry: the grace's end").isBetween(3 * 3600L - 10, 3 * 3600L + 10);
+        assertThat(exp(caller, graced) - now).as("the grace ends first").isBetween(3590L, 3610L);
+        assertThat(exp(caller, soon) - now).as("the expiry comes first").isBetween(1790L, 1810L);
+        assertThat(java.time.Instant.parse(get("/v1/authz", "Authorization", "Bearer " + graced).headers()
+                .get("X-Token-Expires-At")).getEpochSecond()).isEqualTo(exp(caller, graced));
+    }
+
+    private long exp(String caller, String token) {
+        String answer = body(send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER, "Authorization", "Bearer " + caller));
+        java.util.regex.Matcher exp = java.util.regex.Pattern.compile("\"exp\":(\\d+)").matcher(answer);
+        assertThat(exp.find()).as(answer).isTrue();
+        return Long.parseLong(exp.group(1));
+    }
+
+    @Test
+    void introspectionTellsAMissingCallerFromARefusedOneAndAnInactiveTokenIsDenied() {
+        String caller = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        String other = tokenctl("token", "create", "--name", "other", "--permission", "ReadHealthCheck", "--no-expiry");
+        FullHttpResponse none = send(HttpMethod.POST, "/v1/introspect", "token=" + other, PEER);
+        assertThat(none.headers().get("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenctl\"");
+        FullHttpResponse refused = send(HttpMethod.POST, "/v1/introspect", "token=" + other, PEER, "Authorization", "Bearer " + other);
+        assertThat(refused.headers().get("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenctl\", error=\"invalid_token\"");
+        tokenctl("token", "revoke", "other", "--yes");
+        assertThat(body(send(HttpMethod.POST, "/v1/introspect", "token=" + other, PEER, "Authorization", "Bearer " + caller)))
+                .isEqualTo("{\"active\":false}");
+        List<String> lines = accessLog.toString().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).contains("\"reason\":\"no-token\"");
+        assertThat(lines.get(1)).contains("\"reason\":\"caller-refused\"");
+        assertThat(lines.get(2)).contains("\"endpoint\":\"introspect\",\"status\":200,\"decision\":\"deny\",\"reason\":\"revoked\"");
+    }
+
+    @Test
+    void aRequirementThatCannotBeDecodedIsANameNoTokenHolds() {
+        String token = tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck", "--no-expiry");
+        FullHttpResponse denied = get("/v1/authz?require=%ZZ", "Authorization", "Bearer " + token);
+        assertThat(denied.status().code()).isEqualTo(403);
+        assertThat(accessLog.toString()).contains("\"detail\":\"not a permission: %ZZ\"");
+    }
+
+    @Test
+    void durationsAreMeasuredFromTheRequestsStart() {
+        get("/v1/authz");
+        String metrics = body(get("/metrics"));
+        String sum = metrics.lines().filter(l -> l.startsWith("tokenctl_request_duration_seconds_sum{endpoint=\"authz\"}"))
+                .findFirst().orElseThrow();
+        assertThat(Double.parseDouble(sum.substring(sum.lastIndexOf(' ') + 1))).isBetween(0.0, 5.0);
+        java.util.regex.Matcher ms = java.util.regex.Pattern.compile("\"duration_ms\":([0-9.E-]+)").matcher(accessLog.toString());
+        assertThat(ms.find()).as(accessLog.toString()).isTrue();
+        assertThat(Double.parseDouble(ms.group(1))).isBetween(0.0, 5000.0);
+    }
+
+    @Test
+    void headerTextIsPlainPrintableAsciiOrPercentEncodedUtf8() {
+        assertThat(Checks.headerText("a b~z")).isEqualTo("a b~z");
+        assertThat(Checks.headerText("50%")).isEqualTo("50%25");
+        assertThat(Checks.headerText("x\u007f")).isEqualTo("x%7F");
+        assertThat(Checks.headerText("\u001fz")).isEqualTo("%1Fz");
+        assertThat(Checks.headerText("é ~!")).isEqualTo("%C3%A9 ~!");
+    }
+
+    @Test
+    void thePathOfARequestTargetInOriginOrAbsoluteForm() {
+        assertThat(Checks.path("/v1/authz?require=x")).isEqualTo("/v1/authz");
+        assertThat(Checks.path("?require=x")).isEmpty();
+        assertThat(Checks.path("/v1/authz")).isEqualTo("/v1/authz");
+        assertThat(Checks.path("http://gw.example/v1/authz?a=b")).isEqualTo("/v1/authz");
+        assertThat(Checks.path("http://gw.example")).isEqualTo("/");
+        assertThat(Checks.path("h://x/y")).isEqualTo("/y");
+        assertThat(Checks.path("://x/y")).as("no scheme before ://").isEqualTo("://x/y");
+        assertThat(Checks.path("/a://x/y")).isEqualTo("/a://x/y");
     }
 }

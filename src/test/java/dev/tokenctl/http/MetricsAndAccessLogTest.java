@@ -60,14 +60,19 @@ class MetricsAndAccessLogTest {
                 + "\"remote\":\"127.0.0.1\",\"client\":\"10.1.2.3\",\"endpoint\":\"authz\",\"status\":200,"
                 + "\"decision\":\"allow\",\"reason\":\"valid\",\"token_id\":\"tctl_0123456789abcdef\","
                 + "\"detail\":null,\"duration_ms\":1.5}\n");
-        toStdout.close();
+        PrintWriter standardOutput = new PrintWriter(stdout);
+        AccessLog.open("-", standardOutput).close();
+        standardOutput.print("still open");
+        assertThat(standardOutput.checkError()).as("stdout is not the log's to close").isFalse();
 
         Path file = dir.resolve("access.log");
         AccessLog toFile = AccessLog.open(file.toString(), new PrintWriter(stdout));
         toFile.write(line());
+        assertThat(Files.readAllLines(file)).as("flushed at once").hasSize(1);
         toFile.write(line());
         toFile.close();
-        assertThat(Files.readAllLines(file)).hasSize(2).allMatch(l -> l.startsWith("{\"time\""));
+        toFile.write(line());
+        assertThat(Files.readAllLines(file)).as("nothing after close").hasSize(2).allMatch(l -> l.startsWith("{\"time\""));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 
         Files.createSymbolicLink(dir.resolve("link.log"), file);

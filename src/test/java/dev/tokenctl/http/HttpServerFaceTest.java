@@ -1,0 +1,337 @@
+package dev.tokenctl.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenctl.app.Application;
+import dev.tokenctl.app.ServeOptions;
+import dev.tokenctl.cli.Context;
+import dev.tokenctl.core.TokenctlException;
+import dev.tokenctl.startup.Main;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server itself, in process: what it says on start and stop, its refusals of a listen
+ * address, HTTPS, keep-alive and pipelining on a raw connection, the limits of a request, and the
+ * connection cap. Stopped by a SIGTERM raised in the test's JVM once the server handles it.
+ * ServeIT drives the same through the launcher, with real clients and gateways.
+ */
+class HttpServerFaceTest {
+    private static final Pattern SERVING = Pattern.compile("tokenctl: serving on (https?)://(\\S+):(\\d+) \\(store: (.*)\\)\n");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path dir;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void setUp() {
+        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
+    }
+
+    private Context context() {
+        return new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
+    }
+
+    private String tokenctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(context(), new PrintWriter(out), new PrintWriter(err), args);
+        assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
+        return out.toString().strip();
+    }
+
+    private static ServeOptions options(String host, int port) {
+        return new ServeOptions(host, port, List.of(), List.of(), null, null, false, null, Duration.ofDays(30));
+    }
+
+    /** A server on its own thread, from its first line to the last. */
+    private final class Serving implements AutoCloseable {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        /** Applications made: one per store connection. */
+        final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        final Thread thread;
+        volatile Throwable failed;
+        Matcher serving;
+
+        Serving(ServeOptions options) throws InterruptedException {
+            Supplier<Application> applications = () -> {
+                made.incrementAndGet();
+                return new Application(context().environment(), warning -> { });
+            };
+            thread = new Thread(() -> {
+                try {
+                    // Buffered, as a real stderr may be: what is not flushed is not seen.
+                    new HttpServerFace().serve(options, applications, new PrintWriter(out),
+                            new PrintWriter(new java.io.BufferedWriter(err)));
+                } catch (Throwable e) {
+                    failed = e;
+                }
+            }, "serve");
+            thread.setDaemon(true);
+            thread.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!(serving = SERVING.matcher(err.toString())).find()) {
+                if (!thread.isAlive()) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("serving within 20 s: " + err).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+
+        int port() {
+            return Integer.parseInt(serving.group(3));
+        }
+
+        String base() {
+            return serving.group(1) + "://127.0.0.1:" + port();
+        }
+
+        /** Stops it as SIGTERM does, and returns how long that took. */
+        @Override
+        public void close() throws InterruptedException {
+            if (thread.isAlive() && serving != null) {
+                sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
+            }
+            thread.join(20_000);
+            assertThat(thread.isAlive()).as("stopped within 20 s").isFalse();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String uri, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Writes {@code requests} on one connection and reads every answer until the server closes it. */
+    private static String exchange(int port, String requests) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static List<String> statuses(String answers) {
+        List<String> statuses = new ArrayList<>();
+        Matcher m = Pattern.compile("HTTP/1\\.[01] (\\d{3})").matcher(answers);
+        while (m.find()) {
+            statuses.add(m.group(1));
+        }
+        return statuses;
+    }
+
+    @Test
+    void servesTheChecksSaysWhereAndStopsOnSigtermWithTheLastUsesWritten() throws Exception {
+        String token = tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
+        String id = token.substring(0, token.indexOf('~'));
+        long stopping;
+        Serving server = new Serving(options("127.0.0.1", 0));
+        try (server) {
+            assertThat(server.serving).as(server.err.toString()).isNotNull();
+            assertThat(server.serving.group(1)).isEqualTo("http");
+            assertThat(server.serving.group(2)).isEqualTo("127.0.0.1");
+            assertThat(server.serving.group(4)).isEqualTo("sqlite " + dir.resolve("tokens.db"));
+            HttpResponse<String> allowed = get(HTTP, server.base() + "/v1/authz", "Authorization", "Bearer " + token);
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.headers().firstValue("X-Token-Id")).hasValue(id);
+            assertThat(get(HTTP, server.base() + "/v1/authz").statusCode()).isEqualTo(401);
+            assertThat(get(HTTP, server.base() + "/healthz").statusCode()).isEqualTo(200);
+            assertThat(server.made.get()).as("the warm-up's connection is lent to the requests; the writer has its own")
+                    .isLessThanOrEqualTo(3);
+            stopping = System.nanoTime();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("nothing in flight: no wait").isLessThan(Duration.ofSeconds(4));
+        assertThat(server.failed).isNull();
+        assertThat(server.err.toString()).endsWith("tokenctl: stopped\n").hasLineCount(2);
+        assertThat(tokenctl("token", "show", "gw", "-o", "json")).as("written")
+                .contains("\"last_used_address\" : \"127.0.0.1\"").doesNotContain("\"last_used_at\" : null");
+    }
+
+    @Test
+    void aStoreThatCannotBeOpenedIsNamedAndTheServerStillAnswersHealth() throws Exception {
+        Files.createDirectories(dir.resolve("tokens.db"));
+        try (Serving server = new Serving(options("::1", 0))) {
+            assertThat(server.serving).as(server.err.toString()).isNotNull();
+            assertThat(server.serving.group(2)).isEqualTo("[0:0:0:0:0:0:0:1]");
+            assertThat(server.serving.group(4)).startsWith("not available yet: ");
+            HttpResponse<String> health = get(HTTP, "http://[::1]:" + server.port() + "/healthz");
+            assertThat(health.statusCode()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void listenAddressesThatCannotBeServedAreRefusedInOneLine() throws Exception {
+        Serving exposed = new Serving(options("0.0.0.0", 0));
+        exposed.close();
+        assertThat(exposed.failed).isInstanceOf(TokenctlException.class)
+                .hasMessage("--listen 0.0.0.0:0 is not a loopback address, and tokens would cross the network in plain text"
+                        + " (give --tls-cert and --tls-key, or --insecure behind a trusted network)");
+
+        Serving unknown = new Serving(options("no such host", 0));
+        unknown.close();
+        assertThat(unknown.failed).isInstanceOf(TokenctlException.class)
+                .hasMessage("--listen host 'no such host' is unknown (give an address such as 127.0.0.1 or [::1])");
+
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Serving inUse = new Serving(options("127.0.0.1", taken.getLocalPort()));
+            inUse.close();
+            assertThat(inUse.failed).isInstanceOf(TokenctlException.class).hasMessageStartingWith(
+                    "cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ").hasMessageEndingWith(
+                    " (choose another --listen address or port, or stop what uses it)");
+        }
+        // An address of no interface here (TEST-NET-1): nothing to stop, the address is wrong.
+        Serving elsewhere = new Serving(new ServeOptions("192.0.2.1", 0, List.of(), List.of(), null, null, true, null,
+                Duration.ofDays(30)));
+        elsewhere.close();
+        assertThat(elsewhere.failed).isInstanceOf(TokenctlException.class)
+                .hasMessageStartingWith("cannot listen on 192.0.2.1:0: ").hasMessageEndingWith(" (check the --listen address)");
+        assertThat(tokenctl("audit", "list")).as("nothing served, nothing recorded").doesNotContain("verify");
+    }
+
+    @Test
+    void insecureServesAnAddressBeyondLoopback() throws Exception {
+        ServeOptions insecure = new ServeOptions("0.0.0.0", 0, List.of(), List.of(), null, null, true, null, Duration.ofDays(30));
+        try (Serving server = new Serving(insecure)) {
+            assertThat(server.serving).as(server.err.toString()).isNotNull();
+            assertThat(server.serving.group(2)).isIn("0.0.0.0", "[0:0:0:0:0:0:0:0]");
+            assertThat(get(HTTP, server.base() + "/healthz").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void servesHttpsWithThePemPair() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        SSLContext trusting = PemTest.pair("RSA", cert, key);
+        ServeOptions tls = new ServeOptions("127.0.0.1", 0, List.of(), List.of(), cert, key, false, null, Duration.ofDays(30));
+        try (Serving server = new Serving(tls)) {
+            assertThat(server.serving).as(server.err.toString()).isNotNull();
+            assertThat(server.serving.group(1)).isEqualTo("https");
+            HttpClient client = HttpClient.newBuilder().sslContext(trusting).connectTimeout(Duration.ofSeconds(5)).build();
+            assertThat(get(client, server.base() + "/healthz").statusCode()).isEqualTo(200);
+            String plain;
+            try {
+                plain = exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            } catch (IOException reset) {
+                plain = "";
+            }
+            assertThat(plain).as("plain HTTP on the TLS port").doesNotContain("HTTP/1.1");
+        }
+    }
+
+    @Test
+    void aConnectionKeepsAliveAnswersPipelinedRequestsInOrderAndClosesWhenAsked() throws Exception {
+        String token = tokenctl("token", "create", "--name", "piped", "--permission", "ReadHealthCheck", "--no-expiry");
+        try (Serving server = new Serving(options("127.0.0.1", 0))) {
+            StringBuilder requests = new StringBuilder();
+            List<String> expected = new ArrayList<>();
+            // More than are read ahead: the connection is paused and read again as answers go out.
+            for (int i = 0; i < 30; i++) {
+                requests.append("GET /v1/authz HTTP/1.1\r\nHost: x\r\n")
+                        .append(i % 3 == 0 ? "Authorization: Bearer " + token + "\r\n" : "")
+                        .append(i == 29 ? "Connection: close\r\n" : "").append("\r\n");
+                expected.add(i % 3 == 0 ? "200" : "401");
+            }
+            String answers = exchange(server.port(), requests.toString());
+            assertThat(statuses(answers)).isEqualTo(expected);
+            assertThat(answers.split("\r\nconnection: close\r\n", -1)).as("the last one alone closes").hasSize(2);
+
+            String old = exchange(server.port(), "GET /healthz HTTP/1.0\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n");
+            assertThat(statuses(old)).as("HTTP/1.0 without keep-alive: one answer, then closed").containsExactly("200");
+            String kept = exchange(server.port(), "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                    + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(statuses(kept)).containsExactly("200", "200");
+        }
+    }
+
+    @Test
+    void requestsBeyondTheLimitsGetTheirStatusAndAClosedConnection() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0))) {
+            String line = exchange(server.port(), "GET /healthz?" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(statuses(line)).containsExactly("414");
+            assertThat(line).contains("{\"error\":\"invalid_request\"}", "connection: close");
+            String headers = exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(17_000)
+                    + "\r\n\r\n");
+            assertThat(statuses(headers)).containsExactly("431");
+            String nonsense = exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nonsense\r\n\r\n");
+            assertThat(statuses(nonsense)).containsExactly("400");
+            assertThat(get(HTTP, server.base() + "/healthz").statusCode()).as("and the server still answers").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheCapAreClosedAtOnce() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0))) {
+            List<Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < HttpServerFace.MAX_CONNECTIONS; i++) {
+                    open.add(new Socket("127.0.0.1", server.port()));
+                }
+                Socket last = open.get(open.size() - 1);
+                last.setSoTimeout(10_000);
+                last.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+                        .as("the last within the cap").isEqualTo("HTTP/1.1 200");
+                try (Socket beyond = new Socket("127.0.0.1", server.port())) {
+                    beyond.setSoTimeout(10_000);
+                    assertThat(readOrReset(beyond.getInputStream())).as("one beyond the cap").isEqualTo(-1);
+                }
+            } finally {
+                for (Socket socket : open) {
+                    socket.close();
+                }
+            }
+            int status = 0;
+            for (int i = 0; i < 50 && status != 200; i++) {
+                try {
+                    status = get(HTTP, server.base() + "/healthz").statusCode();
+                } catch (IOException closed) {
+                    Thread.sleep(100);  // until the server has seen the others go
+                }
+            }
+            assertThat(status).as("answered again once they are gone").isEqualTo(200);
+        }
+    }
+
+    private static int readOrReset(InputStream in) throws IOException {
+        try {
+            return in.read();
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.tokenctl.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenctl.core.TokenctlException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.Date;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TLS pair of --tls-cert and --tls-key: what is taken, and each refusal's one line. */
+class PemTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Makes a key pair and a self-signed certificate for 127.0.0.1 with the JDK's keytool, writes
+     * them as PEM (the certificate, and the key in unencrypted PKCS#8), and returns a TLS context
+     * that trusts that certificate alone.
+     */
+    static SSLContext pair(String algorithm, Path certificate, Path key) throws Exception {
+        Path store = Files.createTempDirectory(certificate.getParent(), "keytool").resolve("pair.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "t", "-keyalg", algorithm,
+                "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(said).isZero();
+        KeyStore pkcs12 = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            pkcs12.load(in, "changeit".toCharArray());
+        }
+        Certificate cert = pkcs12.getCertificate("t");
+        PrivateKey privateKey = (PrivateKey) pkcs12.getKey("t", "changeit".toCharArray());
+        Files.writeString(certificate, pem("CERTIFICATE", cert.getEncoded()));
+        Files.writeString(key, pem("PRIVATE KEY", privateKey.getEncoded()));
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("t", cert);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static X509Certificate read(Path certificate) throws Exception {
+        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(certificate));
+    }
+
+    @Test
+    void anRsaOrEcPairMakesAContextThatServesTlsWithTheCertificate() throws Exception {
+        for (String algorithm : new String[] {"RSA", "EC"}) {
+            Path cert = dir.resolve(algorithm + ".pem");
+            Path key = dir.resolve(algorithm + ".key");
+            pair(algorithm, cert, key);
+            SSLContext context = Pem.context(cert, key, new Date());
+            SSLEngine engine = context.createSSLEngine();
+            engine.setUseClientMode(false);
+            engine.beginHandshake();
+            assertThat(engine.getHandshakeStatus()).as(algorithm).isNotNull();
+            assertThat(context.getProtocol()).isEqualTo("TLS");
+        }
+    }
+
+    @Test
+    void aCertificateOutsideItsValidityIsRefusedWithItsDates() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        pair("EC", cert, key);
+        X509Certificate x509 = read(cert);
+        Date after = new Date(x509.getNotAfter().getTime() + 1000);
+        assertThatThrownBy(() -> Pem.context(cert, key, after)).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-cert " + cert + " expired on " + x509.getNotAfter().toInstant() + " (renew the certificate)");
+        Date before = new Date(x509.getNotBefore().getTime() - 1000);
+        assertThatThrownBy(() -> Pem.context(cert, key, before)).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-cert " + cert + " is not valid before " + x509.getNotBefore().toInstant()
+                        + " (check the certificate and the clock)");
+        assertThat(Pem.context(cert, key, x509.getNotAfter())).as("on its last moment").isNotNull();
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefused() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Path otherCert = dir.resolve("other.pem");
+        Path otherKey = dir.resolve("other.key");
+        Path ecCert = dir.resolve("ec.pem");
+        Path ecKey = dir.resolve("ec.key");
+        pair("RSA", cert, key);
+        pair("RSA", otherCert, otherKey);
+        pair("EC", ecCert, ecKey);
+        assertThatThrownBy(() -> Pem.context(cert, otherKey, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-key " + otherKey + " is not the key of --tls-cert " + cert
+                        + " (give the key the certificate was issued for)");
+        assertThatThrownBy(() -> Pem.context(ecCert, key, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-key " + key + " is not a EC key in PKCS#8 (" + Pem.CONVERT + ")");
+        assertThatThrownBy(() -> Pem.context(cert, ecKey, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-key " + ecKey + " is not a RSA key in PKCS#8 (" + Pem.CONVERT + ")");
+    }
+
+    @Test
+    void filesThatHoldNoUsablePemAreRefusedInOneLine() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        pair("RSA", cert, key);
+        String body = Files.readString(key);
+        Path traditional = dir.resolve("rsa.key");
+        Files.writeString(traditional, body.replace("PRIVATE KEY", "RSA PRIVATE KEY"));
+        Path reversed = dir.resolve("reversed.key");
+        Files.writeString(reversed, "-----END PRIVATE KEY-----\n-----BEGIN PRIVATE KEY-----\n");
+        Path garbled = dir.resolve("garbled.key");
+        Files.writeString(garbled, "-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n");
+        for (Path notPkcs8 : new Path[] {traditional, reversed, cert}) {
+            assertThatThrownBy(() -> Pem.context(cert, notPkcs8, new Date())).isInstanceOf(TokenctlException.class)
+                    .hasMessage("--tls-key " + notPkcs8 + " is not an unencrypted PKCS#8 PEM key (" + Pem.CONVERT + ")");
+        }
+        assertThatThrownBy(() -> Pem.context(cert, garbled, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-key " + garbled + " is not a RSA key in PKCS#8 (" + Pem.CONVERT + ")");
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> Pem.context(cert, missing, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessageStartingWith("--tls-key " + missing + " cannot be read: ")
+                .hasMessageEndingWith(" (give a readable PEM file)");
+        assertThatThrownBy(() -> Pem.context(missing, key, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessageStartingWith("--tls-cert " + missing + " cannot be read: ")
+                .hasMessageEndingWith(" (give a readable PEM file)");
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "");
+        assertThatThrownBy(() -> Pem.context(empty, key, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-cert " + empty + " holds no certificate (give a PEM certificate chain)");
+        Path notACertificate = Files.writeString(dir.resolve("text.pem"),
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        assertThatThrownBy(() -> Pem.context(notACertificate, key, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-cert " + notACertificate + " is not a PEM certificate chain (give one)");
+        Path odd = Files.writeString(dir.resolve("a\u001b[2Jb.pem"), "");
+        assertThatThrownBy(() -> Pem.context(odd, key, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessageNotContaining("\u001b").hasMessageContaining("holds no certificate");
+    }
+
+    @Test
+    void theWholeChainIsServed() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Path other = dir.resolve("other.pem");
+        pair("RSA", cert, key);
+        pair("RSA", other, dir.resolve("other.key"));
+        Path chain = Files.writeString(dir.resolve("chain.pem"), Files.readString(cert) + Files.readString(other));
+        SSLContext context = Pem.context(chain, key, new Date());
+        assertThat(context).isNotNull();
+        assertThatThrownBy(() -> Pem.context(Files.writeString(dir.resolve("swapped.pem"),
+                Files.readString(other) + Files.readString(cert)), key, new Date()))
+                .as("the first certificate is the key's").isInstanceOf(TokenctlException.class)
+                .hasMessageContaining("is not the key of");
+    }
+}

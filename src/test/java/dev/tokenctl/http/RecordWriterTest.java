@@ -1,0 +1,171 @@
+package dev.tokenctl.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenctl.app.Application;
+import dev.tokenctl.cli.Context;
+import dev.tokenctl.startup.Main;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's background writer of last uses and denied checks: what it writes, when, and what it drops. */
+class RecordWriterTest {
+    @TempDir
+    Path dir;
+    private Map<String, String> env;
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void setUp() {
+        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
+    }
+
+    private Context context() {
+        return new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
+    }
+
+    private String tokenctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter said = new StringWriter();
+        int code = Main.run(context(), new PrintWriter(out), new PrintWriter(said), args);
+        assertThat(code).as(String.join(" ", args) + "\n" + said).isZero();
+        return out.toString().strip();
+    }
+
+    private Application application() {
+        return new Application(context().environment(), warning -> { });
+    }
+
+    private String newTokenId(String name) {
+        String token = tokenctl("token", "create", "--name", name, "--permission", "ReadHealthCheck", "--no-expiry");
+        return token.substring(0, token.indexOf('~'));
+    }
+
+    /** Polls {@code check} until it holds, for at most {@code seconds}; whether it did. */
+    private static boolean within(int seconds, Supplier<Boolean> check) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (check.get()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return check.get();
+    }
+
+    @Test
+    void usesAndDenialsAreWrittenSoonAfterTheyArrive() throws Exception {
+        String id = newTokenId("gw");
+        try (RecordWriter writer = new RecordWriter(this::application, new PrintWriter(err))) {
+            writer.used(id, Instant.parse("2026-12-02T10:00:00Z"), "10.1.2.3");
+            writer.flush();
+            assertThat(within(3, () -> tokenctl("token", "show", "gw", "-o", "json").contains("\"10.1.2.3\"")))
+                    .as("the last use, written without a flush from the request path").isTrue();
+            writer.denied(id, "ip-denied from 10.9.9.9");
+            assertThat(within(3, () -> tokenctl("audit", "list").contains("ip-denied from 10.9.9.9"))).isTrue();
+            assertThat(writer.dropped()).isZero();
+        }
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aStoreThatIsAwayIsWarnedOfOnceAndWrittenToWhenItIsBack() throws Exception {
+        String id = newTokenId("gw");
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<Application> flaky = () -> {
+            if (attempts.incrementAndGet() <= 2) {
+                throw new IllegalStateException("store away\u001b[2J");
+            }
+            return application();
+        };
+        try (RecordWriter writer = new RecordWriter(flaky, new PrintWriter(err))) {
+            writer.used(id, Instant.parse("2026-12-02T10:00:00Z"), "10.0.0.1");  // taken while away: lost
+            assertThat(within(5, () -> attempts.get() >= 3)).as("tries again").isTrue();
+            writer.used(id, Instant.parse("2026-12-02T11:00:00Z"), "10.0.0.2");
+            assertThat(within(5, () -> tokenctl("token", "show", "gw", "-o", "json").contains("\"10.0.0.2\""))).isTrue();
+        }
+        assertThat(err.toString()).isEqualTo(
+                "tokenctl: warning: cannot record last uses and denied checks: store away\\u001b[2J\n");
+    }
+
+    @Test
+    void aStoreThatStaysAwayIsTriedAgainTwiceASecondAtMost() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<Application> away = () -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("away");
+        };
+        try (RecordWriter writer = new RecordWriter(away, new PrintWriter(err))) {
+            for (int i = 0; i < 100; i++) {
+                writer.used("tctl_x" + i, Instant.EPOCH, "10.0.0.1");
+            }
+            Thread.sleep(1200);
+            assertThat(attempts.get()).as("a pause between attempts").isBetween(1, 4);
+            writer.finishBy(System.nanoTime());
+        }
+        assertThat(err.toString()).hasLineCount(1);
+    }
+
+    @Test
+    void recordsBeyondTheQueueAreDroppedAndCounted() throws Exception {
+        CountDownLatch open = new CountDownLatch(1);
+        Supplier<Application> slow = () -> {
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return application();
+        };
+        tokenctl("policy", "show");
+        try (RecordWriter writer = new RecordWriter(slow, new PrintWriter(err))) {
+            for (int i = 0; i < 100_010; i++) {
+                writer.used("tctl_unknown" + i, Instant.EPOCH, "10.0.0.1");
+            }
+            // The writer took the first one before it waited for the store, or not yet.
+            assertThat(writer.dropped()).isBetween(9L, 10L);
+            open.countDown();
+        }
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void closeWaitsForTheStoreNoLongerThanTheDeadline() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Supplier<Application> hung = () -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("gone");
+        };
+        for (long late : new long[] {300, -1000}) {
+            RecordWriter writer = new RecordWriter(hung, new PrintWriter(err));
+            writer.used("tctl_x", Instant.EPOCH, "10.0.0.1");
+            long start = System.nanoTime();
+            writer.finishBy(start + TimeUnit.MILLISECONDS.toNanos(late));
+            writer.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).as("a deadline %d ms away", late).isLessThan(Duration.ofMillis(Math.max(late, 0) + 1500));
+            if (late > 0) {
+                assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(late - 50));
+            }
+        }
+        never.countDown();
+    }
+}
