@@ -1,7 +1,6 @@
 package dev.tokenctl.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokenctl.app.Application;
 import dev.tokenctl.app.ServeOptions;
 import dev.tokenctl.app.TokenMetrics;
 import dev.tokenctl.core.IpFilter;
@@ -243,16 +242,14 @@ final class Checks {
         return t.revokedAt() != null && (end == null || t.revokedAt().isBefore(end)) ? t.revokedAt() : end;
     }
 
-    /** Checks a token with a borrowed application; null when the store cannot answer. */
+    /** Checks a token with a lent application; null when the store cannot answer. */
     private Verification verify(String token, IPAddress address, Set<Permission> required, Outcome outcome) {
-        Application application = pool.borrow();
-        try {
-            Verification v = application.tokens().verifier(address, required, records).verify(token);
-            pool.release(application);
+        try (Pool.Lease lease = pool.lease()) {
+            Verification v = lease.application().tokens().verifier(address, required, records).verify(token);
+            lease.keep();
             outcome.tokenId = v.token() == null ? null : v.token().id();
             return v;
         } catch (RuntimeException e) {
-            pool.discard(application);
             outcome.decision = Decision.UNAVAILABLE;
             outcome.reason = "store-error";
             outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
@@ -284,13 +281,11 @@ final class Checks {
     }
 
     private boolean storeAnswers() {
-        Application application = pool.borrow();
-        try {
-            application.store().policy();
-            pool.release(application);
+        try (Pool.Lease lease = pool.lease()) {
+            lease.application().store().policy();
+            lease.keep();
             return true;
         } catch (RuntimeException e) {
-            pool.discard(application);
             return false;
         }
     }
@@ -298,14 +293,13 @@ final class Checks {
     private FullHttpResponse metrics() {
         StringBuilder text = new StringBuilder(4096);
         metrics.write(text, records.dropped());
-        Application application = pool.borrow();
-        try {
+        try (Pool.Lease lease = pool.lease()) {
             StringBuilder gauges = new StringBuilder();
-            TokenMetrics.write(application, options.metricsExpiryWindow(), Map.of(), gauges);
+            TokenMetrics.write(lease.application(), options.metricsExpiryWindow(), Map.of(), gauges);
             text.append(gauges);
-            pool.release(application);
+            lease.keep();
         } catch (RuntimeException e) {
-            pool.discard(application);
+            // No gauges while the store cannot answer; the request metrics still go out.
         }
         return send(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", text.toString());
     }

@@ -86,6 +86,17 @@ public final class HttpServerFace implements Server {
     /** An id no store holds: ids are random, and the chance of this one is 62^-16. */
     private static final String UNKNOWN_ID = "tctl_0000000000000000";
 
+    private final long requestMillis;
+
+    public HttpServerFace() {
+        this(TimeUnit.SECONDS.toMillis(REQUEST_SECONDS));
+    }
+
+    /** A server that gives a request {@code requestMillis} to arrive whole: tests wait less than REQUEST_SECONDS. */
+    HttpServerFace(long requestMillis) {
+        this.requestMillis = requestMillis;
+    }
+
     @Override
     public void serve(ServeOptions options, Supplier<Application> applications, PrintWriter out, PrintWriter err)
             throws InterruptedException {
@@ -106,7 +117,7 @@ public final class HttpServerFace implements Server {
             // The store is opened, and a first check's code run, while the server binds.
             CompletableFuture<String> store = CompletableFuture.supplyAsync(() -> warmUp(pool, records), threads);
             Checks checks = new Checks(pool, records, clients, options, log, new Metrics());
-            Channel server = bind(address, loops, new Connections(checks, threads, tls));
+            Channel server = bind(address, loops, new Connections(checks, threads, tls, requestMillis));
             CountDownLatch stop = new CountDownLatch(1);
             for (String signal : new String[] {"TERM", "INT"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
@@ -136,12 +147,14 @@ public final class HttpServerFace implements Server {
         private final Checks checks;
         private final ExecutorService threads;
         private final SSLContext tls;
+        private final long requestMillis;
         private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
-        Connections(Checks checks, ExecutorService threads, SSLContext tls) {
+        Connections(Checks checks, ExecutorService threads, SSLContext tls, long requestMillis) {
             this.checks = checks;
             this.threads = threads;
             this.tls = tls;
+            this.requestMillis = requestMillis;
         }
 
         @Override
@@ -159,7 +172,7 @@ public final class HttpServerFace implements Server {
                 pipeline.addLast(new SslHandler(engine));
             }
             pipeline.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS),
-                    new SlowRequests(),
+                    new SlowRequests(requestMillis),
                     new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192),
                     new HttpObjectAggregator(4 * Checks.MAX_FORM),
                     new Requests(checks, threads));
@@ -172,14 +185,19 @@ public final class HttpServerFace implements Server {
      * connection that idles too long.
      */
     private static final class SlowRequests extends ChannelInboundHandlerAdapter {
+        private final long requestMillis;
         private ScheduledFuture<?> deadline;
+
+        SlowRequests(long requestMillis) {
+            this.requestMillis = requestMillis;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             if (deadline == null) {
                 deadline = context.executor().schedule(() -> {
                     context.close();
-                }, REQUEST_SECONDS, TimeUnit.SECONDS);
+                }, requestMillis, TimeUnit.MILLISECONDS);
             }
             context.fireChannelRead(message);
         }
@@ -384,16 +402,8 @@ public final class HttpServerFace implements Server {
 
     /** The warm-up's description of the store, waiting for it at most a few seconds: a hung store holds up no signal. */
     private static String described(CompletableFuture<String> store) {
-        try {
-            return store.get(STOP_SECONDS / 2, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            return "not answering yet";
-        } catch (java.util.concurrent.ExecutionException e) {
-            return "not available yet";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "not available yet";
-        }
+        return store.completeOnTimeout("not answering yet", STOP_SECONDS / 2, TimeUnit.SECONDS)
+                .exceptionally(e -> "not available yet").join();
     }
 
     /**
@@ -402,16 +412,15 @@ public final class HttpServerFace implements Server {
      * (address parsing, the digest, the store's statements) loaded and ready. Nothing is recorded.
      */
     private static String warmUp(Pool pool, RecordWriter records) {
-        Application application = pool.borrow();
-        try {
+        try (Pool.Lease lease = pool.lease()) {
+            Application application = lease.application();
             Store.Description description = application.store().describe();
             String unknown = new TokenFormat(new SecureRandom()).newToken(UNKNOWN_ID);
             application.tokens().verifier(ClientAddress.parse("127.0.0.1"), Set.of(), records).verify(unknown);
             TokenFormat.digest(unknown);
-            pool.release(application);
+            lease.keep();
             return description.engine() + " " + description.location();
         } catch (RuntimeException e) {
-            pool.discard(application);
             return "not available yet: " + Text.quoteSafe(String.valueOf(e.getMessage()), 400);
         }
     }

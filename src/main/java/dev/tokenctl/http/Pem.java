@@ -30,6 +30,8 @@ import javax.net.ssl.SSLContext;
  */
 final class Pem {
     static final String CONVERT = "convert it with 'openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pk8.pem'";
+    private static final java.util.regex.Pattern PKCS8 = java.util.regex.Pattern.compile(
+            "-----BEGIN PRIVATE KEY-----(.*?)-----END PRIVATE KEY-----", java.util.regex.Pattern.DOTALL);
 
     private Pem() {
     }
@@ -91,13 +93,12 @@ final class Pem {
             throw invalid("--tls-key " + shown(file) + " cannot be read: " + Text.quoteSafe(String.valueOf(e.getMessage()), 200)
                     + " (give a readable PEM file)");
         }
-        int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
-        int end = text.indexOf("-----END PRIVATE KEY-----");
-        if (begin < 0 || end < begin) {
+        java.util.regex.Matcher pem = PKCS8.matcher(text);
+        if (!pem.find()) {
             throw invalid("--tls-key " + shown(file) + " is not an unencrypted PKCS#8 PEM key (" + CONVERT + ")");
         }
         try {
-            byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end));
+            byte[] der = Base64.getMimeDecoder().decode(pem.group(1));
             return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             throw invalid("--tls-key " + shown(file) + " is not a " + algorithm + " key in PKCS#8 (" + CONVERT + ")");

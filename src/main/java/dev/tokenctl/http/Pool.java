@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * Applications for the server's threads, each with its own store connection (an application
- * is not thread-safe): borrowed for a request and given back; one whose store failed is
- * closed, and a new one connects again on the next request.
+ * is not thread-safe): lent for a request and given back; one whose store failed is closed,
+ * and a new one connects again on the next request.
  */
 final class Pool implements AutoCloseable {
     private final Supplier<Application> applications;
@@ -19,19 +19,38 @@ final class Pool implements AutoCloseable {
         this.idle = new ArrayBlockingQueue<>(size);
     }
 
-    Application borrow() {
-        Application application = idle.poll();
-        return application != null ? application : applications.get();
-    }
+    /**
+     * An application for one use: {@link Lease#keep} once its store has answered, and close the
+     * lease, which gives it back then, and closes it otherwise.
+     */
+    final class Lease implements AutoCloseable {
+        private final Application application;
+        private boolean kept;
 
-    void release(Application application) {
-        if (!idle.offer(application)) {
-            application.close();
+        private Lease(Application application) {
+            this.application = application;
+        }
+
+        Application application() {
+            return application;
+        }
+
+        /** The store answered: the application may serve another request. */
+        void keep() {
+            kept = true;
+        }
+
+        @Override
+        public void close() {
+            if (!kept || !idle.offer(application)) {
+                application.close();
+            }
         }
     }
 
-    void discard(Application application) {
-        application.close();
+    Lease lease() {
+        Application application = idle.poll();
+        return new Lease(application != null ? application : applications.get());
     }
 
     @Override

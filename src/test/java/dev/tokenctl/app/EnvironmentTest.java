@@ -40,4 +40,20 @@ class EnvironmentTest {
         assertThat(of(Map.of("HOME", "relative")).dataDirectory()).isEqualTo(recorded);
         assertThat(of(Map.of()).dataDirectory()).isEqualTo(recorded);
     }
+
+    @Test
+    void theSystemsEnvironmentIsThisProcesssOwn() {
+        Environment system = Environment.system();
+        assertThat(system.variable("PATH")).isEqualTo(System.getenv("PATH"));
+    }
+
+    @Test
+    void theExpiryGaugesSayTheirWindowInSecondsWhenItIsNotWholeDays(@org.junit.jupiter.api.io.TempDir Path dir) {
+        try (Application application = new Application(of(Map.of("TOKENCTL_DB", dir.resolve("t.db").toString(),
+                "HOME", dir.toString())), warning -> { })) {
+            StringBuilder out = new StringBuilder();
+            TokenMetrics.write(application, java.time.Duration.ZERO, Map.of(), out);
+            assertThat(out.toString()).contains("for tokens expiring within 0 seconds,");
+        }
+    }
 }

@@ -30,7 +30,31 @@ class PemTest {
      * that trusts that certificate alone.
      */
     static SSLContext pair(String algorithm, Path certificate, Path key) throws Exception {
-        Path store = Files.createTempDirectory(certificate.getParent(), "keytool").resolve("pair.p12");
+        // One pair per algorithm and file names in this JVM: keytool takes a second to start.
+        String[] made = MADE.get(algorithm + " " + certificate.getFileName() + " " + key.getFileName());
+        if (made == null) {
+            made = generate(algorithm, certificate.getParent());
+            MADE.put(algorithm + " " + certificate.getFileName() + " " + key.getFileName(), made);
+        }
+        Files.writeString(certificate, made[0]);
+        Files.writeString(key, made[1]);
+        Certificate cert = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(made[0].getBytes(StandardCharsets.US_ASCII)));
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("t", cert);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static final java.util.Map<String, String[]> MADE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A new pair from keytool: the certificate and the key, each as PEM. */
+    private static String[] generate(String algorithm, Path scratch) throws Exception {
+        Path store = Files.createTempDirectory(scratch, "keytool").resolve("pair.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "t", "-keyalg", algorithm,
                 "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "PKCS12",
@@ -44,16 +68,7 @@ class PemTest {
         }
         Certificate cert = pkcs12.getCertificate("t");
         PrivateKey privateKey = (PrivateKey) pkcs12.getKey("t", "changeit".toCharArray());
-        Files.writeString(certificate, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(key, pem("PRIVATE KEY", privateKey.getEncoded()));
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("t", cert);
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
+        return new String[] {pem("CERTIFICATE", cert.getEncoded()), pem("PRIVATE KEY", privateKey.getEncoded())};
     }
 
     private static String pem(String type, byte[] der) {

@@ -1,7 +1,6 @@
 package dev.tokenctl.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenctl.app.Application;
 import dev.tokenctl.cli.Context;
@@ -16,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server's applications: kept for the next request up to the pool's size, closed beyond it and when it closes. */
+/** The server's applications: a kept one is lent again up to the pool's size; others are closed. */
 class PoolTest {
     @TempDir
     Path dir;
@@ -40,28 +39,31 @@ class PoolTest {
     }
 
     @Test
-    void anApplicationGivenBackIsLentAgainAndOnesBeyondTheSizeAreClosed() {
+    void aKeptApplicationIsLentAgainAndOthersAreClosed() {
         Pool pool = new Pool(this::application, 1);
-        Application first = pool.borrow();
-        Application second = pool.borrow();
-        assertThat(second).isNotSameAs(first);
-        Store firstStore = first.store();
-        Store secondStore = second.store();
-        pool.release(first);
-        pool.release(second);
+        Pool.Lease first = pool.lease();
+        Pool.Lease second = pool.lease();
+        assertThat(second.application()).isNotSameAs(first.application());
+        Store firstStore = first.application().store();
+        Store secondStore = second.application().store();
+        first.keep();
+        first.close();
+        second.keep();
+        second.close();
         assertThat(open(firstStore)).as("kept").isTrue();
         assertThat(open(secondStore)).as("beyond the size: closed").isFalse();
-        assertThat(pool.borrow()).isSameAs(first);
+        Pool.Lease again = pool.lease();
+        assertThat(again.application()).isSameAs(first.application());
         assertThat(made).hasSize(2);
+        again.close();
+        assertThat(open(firstStore)).as("not kept: closed").isFalse();
+        assertThat(pool.lease().application()).as("a new one after").isNotSameAs(first.application());
 
-        Application failed = pool.borrow();
-        Store failedStore = failed.store();
-        pool.discard(failed);
-        assertThat(open(failedStore)).as("discarded: closed").isFalse();
-
-        pool.release(first);
+        Pool.Lease last = pool.lease();
+        Store lastStore = last.application().store();
+        last.keep();
+        last.close();
         pool.close();
-        assertThat(open(firstStore)).as("closed with the pool").isFalse();
-        assertThatThrownBy(firstStore::policy).isInstanceOf(RuntimeException.class);
+        assertThat(open(lastStore)).as("closed with the pool").isFalse();
     }
 }
