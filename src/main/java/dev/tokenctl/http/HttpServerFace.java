@@ -218,12 +218,6 @@ public final class HttpServerFace implements Server {
                 context.fireUserEventTriggered(event);
             }
         }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext context) {
-            arrived();
-            context.fireChannelInactive();
-        }
     }
 
     /**

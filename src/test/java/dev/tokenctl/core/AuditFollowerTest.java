@@ -3,18 +3,14 @@ package dev.tokenctl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenctl.app.Application;
-import dev.tokenctl.cli.Context;
-import java.io.ByteArrayInputStream;
+import dev.tokenctl.testing.LocalStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +30,7 @@ class AuditFollowerTest {
 
     @BeforeEach
     void setUp() {
-        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
-        Context context = new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "t");
-        application = new Application(context.environment(), warning -> { });
+        application = new LocalStore(dir).application();
         store = application.store();
     }
 

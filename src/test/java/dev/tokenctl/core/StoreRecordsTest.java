@@ -3,16 +3,9 @@ package dev.tokenctl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenctl.app.Application;
-import dev.tokenctl.cli.Context;
-import dev.tokenctl.startup.Main;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.tokenctl.testing.LocalStore;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,40 +14,26 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreRecordsTest {
     @TempDir
     Path dir;
-    private Map<String, String> env;
+    private LocalStore local;
 
     @BeforeEach
     void setUp() {
-        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
-    }
-
-    private Application application() {
-        Context context = new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "t");
-        return new Application(context.environment(), warning -> { });
-    }
-
-    private String newTokenId(String name) {
-        Context context = new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "t");
-        StringWriter out = new StringWriter();
-        assertThat(Main.run(context, new PrintWriter(out), new PrintWriter(new StringWriter()), "token", "create", "--name", name,
-                "--permission", "ReadHealthCheck", "--no-expiry")).isZero();
-        String token = out.toString().strip();
-        return token.substring(0, token.indexOf('~'));
+        local = new LocalStore(dir);
     }
 
     /** The last use another connection reads, or null. */
     private Instant lastUse(String id) {
-        try (Application reader = application()) {
+        try (Application reader = local.application()) {
             return reader.store().token(id).orElseThrow().lastUsedAt();
         }
     }
 
     @Test
     void usesAreWrittenTogetherOnce500TokensArePending() {
-        String first = newTokenId("first");
-        String last = newTokenId("last");
+        String first = local.newTokenId("first");
+        String last = local.newTokenId("last");
         Instant at = Instant.parse("2026-12-02T10:00:00Z");
-        try (Application application = application()) {
+        try (Application application = local.application()) {
             StoreRecords records = new StoreRecords(application.session());
             records.used(first, at, "10.0.0.1");
             for (int i = 0; i < 498; i++) {
@@ -69,11 +48,11 @@ class StoreRecordsTest {
 
     @Test
     void usesAreWrittenASecondAfterTheLastWriteOrOnFlush() throws Exception {
-        String early = newTokenId("early");
-        String late = newTokenId("late");
-        String flushed = newTokenId("flushed");
+        String early = local.newTokenId("early");
+        String late = local.newTokenId("late");
+        String flushed = local.newTokenId("flushed");
         Instant at = Instant.parse("2026-12-02T10:00:00Z");
-        try (Application application = application()) {
+        try (Application application = local.application()) {
             StoreRecords records = new StoreRecords(application.session());
             records.used(early, at, "10.0.0.1");
             assertThat(lastUse(early)).as("within the second").isNull();

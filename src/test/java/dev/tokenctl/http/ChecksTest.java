@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenctl.app.Application;
 import dev.tokenctl.app.ServeOptions;
 import dev.tokenctl.cli.Context;
-import dev.tokenctl.startup.Main;
+import dev.tokenctl.testing.LocalStore;
 import inet.ipaddr.IPAddress;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -39,7 +39,7 @@ class ChecksTest {
 
     @TempDir
     Path dir;
-    private Map<String, String> env;
+    private LocalStore local;
     private Pool pool;
     private RecordWriter records;
     private Checks checks;
@@ -47,26 +47,13 @@ class ChecksTest {
     /** Applications the pool has made: one per store connection. */
     private final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** Runs a tokenctl command on the test's store and returns its standard output. */
-    private String tokenctl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(context(), new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
-        return out.toString().strip();
-    }
-
-    private Context context() {
-        return new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
-    }
-
     @BeforeEach
     void setUp() {
-        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
-        tokenctl("policy", "show");
+        local = new LocalStore(dir);
+        local.tokenctl("policy", "show");
         Supplier<Application> applications = () -> {
             made.incrementAndGet();
-            return new Application(context().environment(), warning -> { });
+            return local.application();
         };
         pool = new Pool(applications, 2);
         records = new RecordWriter(applications, new PrintWriter(new StringWriter()));
@@ -101,7 +88,7 @@ class ChecksTest {
 
     @Test
     void authzAllowsAValidTokenWithTheHeadersGatewaysRead() {
-        String token = tokenctl("token", "create", "--name", "café-gw", "--permission", "ReadHealthCheck,ManageCluster",
+        String token = local.tokenctl("token", "create", "--name", "café-gw", "--permission", "ReadHealthCheck,ManageCluster",
                 "--expires-in", "1d");
         FullHttpResponse ok = get("/v1/authz?require=ReadHealthCheck", "Authorization", "Bearer " + token);
         assertThat(ok.status().code()).isEqualTo(200);
@@ -113,7 +100,7 @@ class ChecksTest {
 
         assertThat(get("/v1/authz/any/path/below", "authorization", "bearer " + token).status().code())
                 .as("a path below, the scheme in any case").isEqualTo(200);
-        String plain = tokenctl("token", "create", "--name", "plain", "--permission", "ReadHealthCheck", "--no-expiry");
+        String plain = local.tokenctl("token", "create", "--name", "plain", "--permission", "ReadHealthCheck", "--no-expiry");
         FullHttpResponse forever = get("/v1/authz", "Authorization", "Bearer " + plain);
         assertThat(forever.status().code()).isEqualTo(200);
         assertThat(forever.headers().get("X-Token-Name")).isEqualTo("plain");
@@ -124,9 +111,9 @@ class ChecksTest {
 
     @Test
     void authzDeniesWithTheStatusAndChallengeTheContractNames() {
-        String token = tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
-        String revoked = tokenctl("token", "create", "--name", "old", "--permission", "ReadHealthCheck", "--no-expiry");
-        tokenctl("token", "revoke", "old");
+        String token = local.tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
+        String revoked = local.tokenctl("token", "create", "--name", "old", "--permission", "ReadHealthCheck", "--no-expiry");
+        local.tokenctl("token", "revoke", "old");
         String invalid = "Bearer realm=\"tokenctl\", error=\"invalid_token\"";
         String scope = "Bearer realm=\"tokenctl\", error=\"insufficient_scope\"";
 
@@ -169,8 +156,8 @@ class ChecksTest {
 
     @Test
     void authzChecksIpFiltersAgainstTheClientThatTrustedProxiesName() {
-        tokenctl("ipfilter", "add", "office", "--rule", "allow 192.168.0.0/16");
-        String token = tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry",
+        local.tokenctl("ipfilter", "add", "office", "--rule", "allow 192.168.0.0/16");
+        String token = local.tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry",
                 "--ip-filter", "office");
         IPAddress proxy = ClientAddress.parse("10.0.0.1");
         assertThat(send(HttpMethod.GET, "/v1/authz", "", ClientAddress.parse("192.168.1.1"), "Authorization",
@@ -187,12 +174,12 @@ class ChecksTest {
 
     @Test
     void introspectionAnswersRfc7662ForNamedCallersOnly() {
-        String caller = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
-        String other = tokenctl("token", "create", "--name", "other", "--permission", "ReadHealthCheck", "--no-expiry");
-        String token = tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck,ManageCluster",
+        String caller = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        String other = local.tokenctl("token", "create", "--name", "other", "--permission", "ReadHealthCheck", "--no-expiry");
+        String token = local.tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck,ManageCluster",
                 "--expires-in", "1h");
-        tokenctl("ipfilter", "add", "office", "--rule", "allow 192.168.0.0/16");
-        String filtered = tokenctl("token", "create", "--name", "filtered", "--permission", "ReadHealthCheck",
+        local.tokenctl("ipfilter", "add", "office", "--rule", "allow 192.168.0.0/16");
+        String filtered = local.tokenctl("token", "create", "--name", "filtered", "--permission", "ReadHealthCheck",
                 "--no-expiry", "--ip-filter", "office");
         String form = "application/x-www-form-urlencoded";
 
@@ -230,8 +217,8 @@ class ChecksTest {
 
     @Test
     void healthAndMetricsDescribeTheServerAndItsTokens() {
-        String token = tokenctl("token", "create", "--name", "soon", "--permission", "ReadHealthCheck", "--expires-in", "2d");
-        tokenctl("token", "create", "--name", "later", "--permission", "ReadHealthCheck", "--expires-in", "60d");
+        String token = local.tokenctl("token", "create", "--name", "soon", "--permission", "ReadHealthCheck", "--expires-in", "2d");
+        local.tokenctl("token", "create", "--name", "later", "--permission", "ReadHealthCheck", "--expires-in", "60d");
         FullHttpResponse health = get("/healthz");
         assertThat(health.status().code()).isEqualTo(200);
         assertThat(body(health)).isEqualTo("ok\n");
@@ -252,7 +239,7 @@ class ChecksTest {
 
     @Test
     void storeConnectionsAreReusedAcrossRequestsOfEveryEndpoint() {
-        String token = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        String token = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
         for (int i = 0; i < 5; i++) {
             assertThat(get("/v1/authz", "Authorization", "Bearer " + token).status().code()).isEqualTo(200);
             assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER, "Authorization", "Bearer " + token)
@@ -280,7 +267,7 @@ class ChecksTest {
                     Duration.ofDays(30));
             Checks unavailable = new Checks(failing, writer, new ClientAddress(List.of()), options,
                     AccessLog.open("-", new PrintWriter(log)), new Metrics());
-            String token = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+            String token = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
             int before = made.get();
             FullHttpResponse authz = unavailable.answer(request(HttpMethod.GET, "/v1/authz", "", "Authorization", "Bearer " + token), PEER);
             assertThat(authz.status().code()).isEqualTo(503);
@@ -288,7 +275,9 @@ class ChecksTest {
             assertThat(body(authz)).isEqualTo("{\"error\":\"temporarily_unavailable\"}");
             assertThat(unavailable.answer(request(HttpMethod.POST, "/v1/introspect", "token=" + token, "Authorization",
                     "Bearer " + token), PEER).status().code()).isEqualTo(503);
-            for (int i = 0; i < 2; i++) {
+            // Each probe ends, with a failure; none may pass for an answer, however long it took.
+            for (int i = 0; i < 6; i++) {
+                Thread.sleep(300);
                 FullHttpResponse health = unavailable.answer(request(HttpMethod.GET, "/healthz", ""), PEER);
                 assertThat(health.status().code()).isEqualTo(503);
                 assertThat(body(health)).isEqualTo("store unavailable\n");
@@ -313,14 +302,14 @@ class ChecksTest {
 
     @Test
     void aRetiringTokenIsValidUntilItsGraceOrItsExpiryWhicheverComesFirst() {
-        String caller = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
-        tokenctl("policy", "set", "--max-rotation-grace", "1d");
-        String graced = tokenctl("token", "create", "--name", "graced", "--permission", "ReadHealthCheck", "--expires-in", "7d");
-        tokenctl("token", "rotate", "graced", "--grace", "1h");
-        String soon = tokenctl("token", "create", "--name", "soon", "--permission", "ReadHealthCheck", "--expires-in", "30m");
-        tokenctl("token", "rotate", "soon", "--grace", "2h");
-        String forever = tokenctl("token", "create", "--name", "forever", "--permission", "ReadHealthCheck", "--no-expiry");
-        tokenctl("token", "rotate", "forever", "--grace", "3h");
+        String caller = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        local.tokenctl("policy", "set", "--max-rotation-grace", "1d");
+        String graced = local.tokenctl("token", "create", "--name", "graced", "--permission", "ReadHealthCheck", "--expires-in", "7d");
+        local.tokenctl("token", "rotate", "graced", "--grace", "1h");
+        String soon = local.tokenctl("token", "create", "--name", "soon", "--permission", "ReadHealthCheck", "--expires-in", "30m");
+        local.tokenctl("token", "rotate", "soon", "--grace", "2h");
+        String forever = local.tokenctl("token", "create", "--name", "forever", "--permission", "ReadHealthCheck", "--no-expiry");
+        local.tokenctl("token", "rotate", "forever", "--grace", "3h");
         long now = java.time.Instant.now().getEpochSecond();
         assertThat(exp(caller, forever) - now).as("no expiry: the grace's end").isBetween(3 * 3600L - 10, 3 * 3600L + 10);
         assertThat(exp(caller, graced) - now).as("the grace ends first").isBetween(3590L, 3610L);
@@ -338,13 +327,13 @@ class ChecksTest {
 
     @Test
     void introspectionTellsAMissingCallerFromARefusedOneAndAnInactiveTokenIsDenied() {
-        String caller = tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
-        String other = tokenctl("token", "create", "--name", "other", "--permission", "ReadHealthCheck", "--no-expiry");
+        String caller = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        String other = local.tokenctl("token", "create", "--name", "other", "--permission", "ReadHealthCheck", "--no-expiry");
         FullHttpResponse none = send(HttpMethod.POST, "/v1/introspect", "token=" + other, PEER);
         assertThat(none.headers().get("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenctl\"");
         FullHttpResponse refused = send(HttpMethod.POST, "/v1/introspect", "token=" + other, PEER, "Authorization", "Bearer " + other);
         assertThat(refused.headers().get("WWW-Authenticate")).isEqualTo("Bearer realm=\"tokenctl\", error=\"invalid_token\"");
-        tokenctl("token", "revoke", "other", "--yes");
+        local.tokenctl("token", "revoke", "other", "--yes");
         assertThat(body(send(HttpMethod.POST, "/v1/introspect", "token=" + other, PEER, "Authorization", "Bearer " + caller)))
                 .isEqualTo("{\"active\":false}");
         List<String> lines = accessLog.toString().lines().toList();
@@ -356,7 +345,7 @@ class ChecksTest {
 
     @Test
     void aRequirementThatCannotBeDecodedIsANameNoTokenHolds() {
-        String token = tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck", "--no-expiry");
+        String token = local.tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck", "--no-expiry");
         FullHttpResponse denied = get("/v1/authz?require=%ZZ", "Authorization", "Bearer " + token);
         assertThat(denied.status().code()).isEqualTo(403);
         assertThat(accessLog.toString()).contains("\"detail\":\"not a permission: %ZZ\"");

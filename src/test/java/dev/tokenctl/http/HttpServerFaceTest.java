@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenctl.app.Application;
 import dev.tokenctl.app.ServeOptions;
-import dev.tokenctl.cli.Context;
 import dev.tokenctl.core.TokenctlException;
-import dev.tokenctl.startup.Main;
-import java.io.ByteArrayInputStream;
+import dev.tokenctl.testing.LocalStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -23,12 +21,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,23 +44,11 @@ class HttpServerFaceTest {
 
     @TempDir
     Path dir;
-    private Map<String, String> env;
+    private LocalStore local;
 
     @BeforeEach
     void setUp() {
-        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
-    }
-
-    private Context context() {
-        return new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
-    }
-
-    private String tokenctl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(context(), new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
-        return out.toString().strip();
+        local = new LocalStore(dir);
     }
 
     private static ServeOptions options(String host, int port) {
@@ -89,7 +72,7 @@ class HttpServerFaceTest {
         Serving(ServeOptions options, HttpServerFace face) throws InterruptedException {
             Supplier<Application> applications = () -> {
                 made.incrementAndGet();
-                return new Application(context().environment(), warning -> { });
+                return local.application();
             };
             thread = new Thread(() -> {
                 try {
@@ -159,7 +142,7 @@ class HttpServerFaceTest {
 
     @Test
     void servesTheChecksSaysWhereAndStopsOnSigtermWithTheLastUsesWritten() throws Exception {
-        String token = tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
+        String token = local.tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
         String id = token.substring(0, token.indexOf('~'));
         long stopping;
         Serving server = new Serving(options("127.0.0.1", 0));
@@ -180,7 +163,7 @@ class HttpServerFaceTest {
         assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("nothing in flight: no wait").isLessThan(Duration.ofSeconds(4));
         assertThat(server.failed).isNull();
         assertThat(server.err.toString()).endsWith("tokenctl: stopped\n").hasLineCount(2);
-        assertThat(tokenctl("token", "show", "gw", "-o", "json")).as("written")
+        assertThat(local.tokenctl("token", "show", "gw", "-o", "json")).as("written")
                 .contains("\"last_used_address\" : \"127.0.0.1\"").doesNotContain("\"last_used_at\" : null");
     }
 
@@ -222,7 +205,7 @@ class HttpServerFaceTest {
         elsewhere.close();
         assertThat(elsewhere.failed).isInstanceOf(TokenctlException.class)
                 .hasMessageStartingWith("cannot listen on 192.0.2.1:0: ").hasMessageEndingWith(" (check the --listen address)");
-        assertThat(tokenctl("audit", "list")).as("nothing served, nothing recorded").doesNotContain("verify");
+        assertThat(local.tokenctl("audit", "list")).as("nothing served, nothing recorded").doesNotContain("verify");
     }
 
     @Test
@@ -258,7 +241,7 @@ class HttpServerFaceTest {
 
     @Test
     void aConnectionKeepsAliveAnswersPipelinedRequestsInOrderAndClosesWhenAsked() throws Exception {
-        String token = tokenctl("token", "create", "--name", "piped", "--permission", "ReadHealthCheck", "--no-expiry");
+        String token = local.tokenctl("token", "create", "--name", "piped", "--permission", "ReadHealthCheck", "--no-expiry");
         try (Serving server = new Serving(options("127.0.0.1", 0))) {
             StringBuilder requests = new StringBuilder();
             List<String> expected = new ArrayList<>();

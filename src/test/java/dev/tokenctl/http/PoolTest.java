@@ -3,15 +3,11 @@ package dev.tokenctl.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenctl.app.Application;
-import dev.tokenctl.cli.Context;
 import dev.tokenctl.core.Store;
-import java.io.ByteArrayInputStream;
+import dev.tokenctl.testing.LocalStore;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +18,7 @@ class PoolTest {
     private final List<Application> made = new ArrayList<>();
 
     private Application application() {
-        Map<String, String> env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
-        Application application = new Application(new Context(env, Clock.systemUTC(), ZoneOffset.UTC,
-                new ByteArrayInputStream(new byte[0]), false, "t").environment(), warning -> { });
+        Application application = new LocalStore(dir).application();
         made.add(application);
         return application;
     }

@@ -3,17 +3,12 @@ package dev.tokenctl.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenctl.app.Application;
-import dev.tokenctl.cli.Context;
-import dev.tokenctl.startup.Main;
-import java.io.ByteArrayInputStream;
+import dev.tokenctl.testing.LocalStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,33 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordWriterTest {
     @TempDir
     Path dir;
-    private Map<String, String> env;
+    private LocalStore local;
     private final StringWriter err = new StringWriter();
 
     @BeforeEach
     void setUp() {
-        env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
-    }
-
-    private Context context() {
-        return new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
-    }
-
-    private String tokenctl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter said = new StringWriter();
-        int code = Main.run(context(), new PrintWriter(out), new PrintWriter(said), args);
-        assertThat(code).as(String.join(" ", args) + "\n" + said).isZero();
-        return out.toString().strip();
-    }
-
-    private Application application() {
-        return new Application(context().environment(), warning -> { });
-    }
-
-    private String newTokenId(String name) {
-        String token = tokenctl("token", "create", "--name", name, "--permission", "ReadHealthCheck", "--no-expiry");
-        return token.substring(0, token.indexOf('~'));
+        local = new LocalStore(dir);
     }
 
     /** Polls {@code check} until it holds, for at most {@code seconds}; whether it did. */
@@ -69,34 +43,54 @@ class RecordWriterTest {
 
     @Test
     void usesAndDenialsAreWrittenSoonAfterTheyArrive() throws Exception {
-        String id = newTokenId("gw");
-        try (RecordWriter writer = new RecordWriter(this::application, new PrintWriter(err))) {
+        String id = local.newTokenId("gw");
+        try (RecordWriter writer = new RecordWriter(local::application, new PrintWriter(err))) {
             writer.used(id, Instant.parse("2026-12-02T10:00:00Z"), "10.1.2.3");
             writer.flush();
-            assertThat(within(3, () -> tokenctl("token", "show", "gw", "-o", "json").contains("\"10.1.2.3\"")))
+            assertThat(within(3, () -> local.tokenctl("token", "show", "gw", "-o", "json").contains("\"10.1.2.3\"")))
                     .as("the last use, written without a flush from the request path").isTrue();
             writer.denied(id, "ip-denied from 10.9.9.9");
-            assertThat(within(3, () -> tokenctl("audit", "list").contains("ip-denied from 10.9.9.9"))).isTrue();
+            assertThat(within(3, () -> local.tokenctl("audit", "list").contains("ip-denied from 10.9.9.9"))).isTrue();
             assertThat(writer.dropped()).isZero();
         }
         assertThat(err.toString()).isEmpty();
     }
 
     @Test
+    void theWritersStoreConnectionIsClosedWithIt() throws Exception {
+        String id = local.newTokenId("gw");
+        java.util.List<Application> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Supplier<Application> applications = () -> {
+            Application application = local.application();
+            made.add(application);
+            return application;
+        };
+        dev.tokenctl.core.Store store;
+        try (RecordWriter writer = new RecordWriter(applications, new PrintWriter(err))) {
+            writer.used(id, Instant.parse("2026-12-02T10:00:00Z"), "10.1.2.3");
+            assertThat(within(3, () -> local.tokenctl("token", "show", "gw", "-o", "json").contains("\"10.1.2.3\""))).isTrue();
+            assertThat(made).hasSize(1);
+            store = made.get(0).store();  // open: the writer wrote through it
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(store::policy).as("closed with the writer")
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
     void aStoreThatIsAwayIsWarnedOfOnceAndWrittenToWhenItIsBack() throws Exception {
-        String id = newTokenId("gw");
+        String id = local.newTokenId("gw");
         AtomicInteger attempts = new AtomicInteger();
         Supplier<Application> flaky = () -> {
             if (attempts.incrementAndGet() <= 2) {
                 throw new IllegalStateException("store away\u001b[2J");
             }
-            return application();
+            return local.application();
         };
         try (RecordWriter writer = new RecordWriter(flaky, new PrintWriter(err))) {
             writer.used(id, Instant.parse("2026-12-02T10:00:00Z"), "10.0.0.1");  // taken while away: lost
             assertThat(within(5, () -> attempts.get() >= 3)).as("tries again").isTrue();
             writer.used(id, Instant.parse("2026-12-02T11:00:00Z"), "10.0.0.2");
-            assertThat(within(5, () -> tokenctl("token", "show", "gw", "-o", "json").contains("\"10.0.0.2\""))).isTrue();
+            assertThat(within(5, () -> local.tokenctl("token", "show", "gw", "-o", "json").contains("\"10.0.0.2\""))).isTrue();
         }
         assertThat(err.toString()).isEqualTo(
                 "tokenctl: warning: cannot record last uses and denied checks: store away\\u001b[2J\n");
@@ -129,9 +123,9 @@ class RecordWriterTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return application();
+            return local.application();
         };
-        tokenctl("policy", "show");
+        local.tokenctl("policy", "show");
         try (RecordWriter writer = new RecordWriter(slow, new PrintWriter(err))) {
             for (int i = 0; i < 100_010; i++) {
                 writer.used("tctl_unknown" + i, Instant.EPOCH, "10.0.0.1");
