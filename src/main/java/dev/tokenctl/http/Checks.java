@@ -284,10 +284,10 @@ final class Checks {
         try (Pool.Lease lease = pool.lease()) {
             lease.application().store().policy();
             lease.keep();
-            return true;
         } catch (RuntimeException e) {
             return false;
         }
+        return true;
     }
 
     private FullHttpResponse metrics() {

@@ -287,6 +287,13 @@ class ChecksTest {
             assertThat(body(metrics)).contains("tokenctl_requests_total{endpoint=\"authz\",decision=\"error\",reason=\"store-error\"} 1")
                     .doesNotContain("tokenctl_tokens{");
             assertThat(made.get() - before).as("a failed connection is not kept").isGreaterThanOrEqualTo(5);
+            java.nio.file.Files.delete(dir.resolve("broken.db"));
+            int status = 0;
+            for (int i = 0; i < 30 && status != 200; i++) {
+                Thread.sleep(100);
+                status = unavailable.answer(request(HttpMethod.GET, "/healthz", ""), PEER).status().code();
+            }
+            assertThat(status).as("a store that can be opened again is healthy again").isEqualTo(200);
             assertThat(log.toString()).contains("\"decision\":\"error\"", "\"reason\":\"store-error\"", "\"detail\":\"");
         }
     }
