@@ -81,7 +81,7 @@ class EdgeCasesTest extends OnEachEngine {
         assertThat(ten.err()).contains("token 't9'").doesNotContain("more token");
         cli.create("t10", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
         cli.create("t11", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
-        assertThat(cli.run("ipfilter", "remove", "office").err()).contains("2 more token(s)");
+        assertThat(cli.run("ipfilter", "remove", "office").err()).contains("', 2 more token(s) (");
     }
 
     @Test

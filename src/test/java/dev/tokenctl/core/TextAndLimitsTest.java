@@ -33,6 +33,8 @@ class TextAndLimitsTest {
         assertThat(Text.checkPrintable("field", "abc", 2, 3)).isEqualTo("abc");
         assertThatThrownBy(() -> Text.checkPrintable("field", "a", 2, 3)).hasMessage("field must be 2-3 characters, got 1 (shorten it)");
         assertThatThrownBy(() -> Text.checkPrintable("field", "abcd", 2, 3)).hasMessage("field must be 2-3 characters, got 4 (shorten it)");
+        assertThatThrownBy(() -> Text.checkPrintable("field", "a\u0000b", 0, 10))
+                .hasMessage("field contains the unprintable character U+0000 (use printable characters only)");
     }
 
     @Test
