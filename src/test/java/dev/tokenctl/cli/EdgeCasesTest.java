@@ -71,13 +71,16 @@ class EdgeCasesTest extends OnEachEngine {
     }
 
     @Test
-    void aFilterInUseByManyTokensNamesTenAndCountsTheRest() {
+    void aFilterInUseByManyTokensNamesTenAndCountsTheRest() throws Exception {
         cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
         for (int i = 0; i < 10; i++) {
             cli.create("t" + i, "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
         }
+        String before = cli.snapshot();
         CliRunner.Result ten = cli.run("ipfilter", "remove", "office");
-        assertThat(ten.code()).as(ten.toString()).isNotZero();
+        assertThat(ten.code()).as(ten.toString()).isEqualTo(4);
+        assertThat(ten.err().lines()).hasSize(1);
+        assertThat(cli.snapshot()).as("the filter is still there").isEqualTo(before);
         assertThat(ten.err()).contains("token 't9'").doesNotContain("more token");
         cli.create("t10", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
         cli.create("t11", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
@@ -85,13 +88,16 @@ class EdgeCasesTest extends OnEachEngine {
     }
 
     @Test
-    void aDefaultExpiryEqualToTheMaximumIsTakenAndANoChangeIsNotAudited() {
+    void aDefaultExpiryEqualToTheMaximumIsTakenAndANoChangeIsNotAudited() throws Exception {
         cli.ok("policy", "set", "--max-expiry", "30d", "--default-expiry", "30d");
         long audited = cli.ok("audit", "list").out().lines().count();
         cli.ok("policy", "set", "--max-expiry", "30d");
         assertThat(cli.ok("audit", "list").out().lines().count()).as("nothing changed, nothing audited").isEqualTo(audited);
+        String before = cli.snapshot();
         CliRunner.Result over = cli.run("policy", "set", "--default-expiry", "31d");
-        assertThat(over.code()).isEqualTo(2);
+        assertThat(over.code()).as(over.toString()).isEqualTo(2);
+        assertThat(over.err()).startsWith("tokenctl: error: default-expiry 31d").hasLineCount(1);
+        assertThat(cli.snapshot()).isEqualTo(before);
     }
 
     @Test
