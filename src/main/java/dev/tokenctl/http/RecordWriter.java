@@ -20,13 +20,17 @@ import java.util.function.Supplier;
 final class RecordWriter implements Verifier.Records, AutoCloseable {
     private static final int CAPACITY = 100_000;
 
-    private sealed interface Record permits Use, Denial {
+    private sealed interface Record permits Use, Denial, Stop {
     }
 
     private record Use(String tokenId, Instant at, String address) implements Record {
     }
 
     private record Denial(String tokenId, String details) implements Record {
+    }
+
+    /** Put in the queue by close, so that the writer need not wait out its poll to see it. */
+    private record Stop() implements Record {
     }
 
     private final BlockingQueue<Record> queue = new ArrayBlockingQueue<>(CAPACITY);
@@ -80,6 +84,12 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
         while (!closing || !queue.isEmpty()) {
             try {
                 Record record = queue.poll(1, TimeUnit.SECONDS);
+                if (record instanceof Stop) {
+                    if (records != null) {
+                        records.flush();  // what came before it, which saw the queue not yet empty
+                    }
+                    continue;
+                }
                 if (application == null) {
                     application = applications.get();
                     records = new StoreRecords(application.session());
@@ -132,6 +142,7 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closing = true;
+        queue.offer(new Stop());
         long wait = TimeUnit.SECONDS.toNanos(10);
         if (finishBy != null) {
             wait = Math.min(wait, finishBy - System.nanoTime());

@@ -40,6 +40,7 @@ public final class Train {
             // What Main does before it runs a command line.
             Utf8Arguments.of(args);
             StandardOutput.writer();
+            Context.system();
             String token = run(env, "", "token", "create", "--name", "t", "--permission", "ReadHealthCheck",
                     "--expires-in", "1d").strip();
             run(env, "", "token", "create", "--name", "j", "--permission", "ManageCluster", "--no-expiry");

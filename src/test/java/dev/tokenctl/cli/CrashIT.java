@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(Engine.class)
 class CrashIT {
-    static final int ROUNDS = 60;
+    static final int ROUNDS = 40;
 
     @Parameter
     Engine engine;

@@ -179,7 +179,7 @@ class ServeIT {
     void aRevokedTokenIsDeniedByTheNextRequestEveryTime() throws Exception {
         serve();
         int stale = 0;
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 8; i++) {
             String token = tokenctl("token", "create", "--name", "f" + i, "--permission", "ReadHealthCheck", "--no-expiry");
             assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
             tokenctl("token", "revoke", "f" + i);
@@ -462,6 +462,7 @@ class ServeIT {
 
     @Test
     void oversizedAndSlowRequestsGetAClosedConnectionNeverAStuckServer() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the connection's handling is the same on either store");
         serve();
         int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
         List<java.net.Socket> slow = new ArrayList<>();
@@ -496,6 +497,7 @@ class ServeIT {
     /** Idle clients cannot take every file descriptor: past the cap, a new connection is closed at once. */
     @Test
     void connectionsBeyondTheCapAreClosedAtOnceAndOthersAreStillAnswered() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the connection's handling is the same on either store");
         serve();
         int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
         List<java.net.Socket> idle = new ArrayList<>();
@@ -539,7 +541,7 @@ class ServeIT {
     }
 
     @Test
-    void pipelinedRequestsAreAnsweredInTheirOrderAndADripFedRequestIsCutOff() throws Exception {
+    void pipelinedRequestsAreAnsweredInTheirOrder() throws Exception {
         String token = tokenctl("token", "create", "--name", "piped", "--permission", "ReadHealthCheck", "--no-expiry");
         serve();
         int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
@@ -566,6 +568,13 @@ class ServeIT {
             assertThat(statuses).isEqualTo(expected);
             assertThat(answers.split("X-Token-Name: piped", -1)).hasSize(11);
         }
+    }
+
+    @Test
+    void aDripFedRequestIsCutOff() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the connection's handling is the same on either store");
+        serve();
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
         try (java.net.Socket drip = new java.net.Socket("127.0.0.1", port)) {
             drip.setSoTimeout(20_000);
             long start = System.nanoTime();

@@ -57,6 +57,24 @@ class RecordWriterTest {
     }
 
     @Test
+    void closeWritesWhatCameJustBeforeItAndAnIdleWriterClosesAtOnce() throws Exception {
+        String id = local.newTokenId("gw");
+        RecordWriter writer = new RecordWriter(local::application, new PrintWriter(err));
+        writer.used(id, Instant.parse("2026-12-02T10:00:00Z"), "10.1.2.3");
+        writer.denied(id, "ip-denied from 10.9.9.9");
+        writer.close();
+        assertThat(local.tokenctl("token", "show", "gw", "-o", "json")).contains("\"10.1.2.3\"");
+        assertThat(local.tokenctl("audit", "list")).contains("ip-denied from 10.9.9.9");
+
+        RecordWriter idle = new RecordWriter(local::application, new PrintWriter(err));
+        Thread.sleep(100);  // waiting in its poll
+        long start = System.nanoTime();
+        idle.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not a poll's second").isLessThan(Duration.ofMillis(500));
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void theWritersStoreConnectionIsClosedWithIt() throws Exception {
         String id = local.newTokenId("gw");
         java.util.List<Application> made = new java.util.concurrent.CopyOnWriteArrayList<>();
