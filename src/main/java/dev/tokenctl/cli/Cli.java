@@ -103,6 +103,12 @@ public final class Cli {
      * given {@code application}, the global options and {@code context}; serve is given {@code server}.
      */
     public static CommandLine root(Context context, Application application, Server server, PrintWriter err) {
+        // Two of picocli's first steps that give tokenctl nothing: a search of every jar on the
+        // class path for Groovy's Closure class (about 18 ms), and converters found by reflection
+        // for java.time, java.sql and java.nio.file.Path, types whose options here all name their
+        // own converter (about 7 ms, and again for each command built).
+        System.setProperty("picocli.disable.closures", "true");
+        System.setProperty("picocli.converters.excludes", ".*");
         TokenctlCommand options = new TokenctlCommand();
         CommandLine commandLine = new CommandLine(options, new CommandLine.IFactory() {
             @Override
@@ -121,7 +127,9 @@ public final class Cli {
         });
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
-            codes.put(String.format("%3d", code.code()), code.meaning());
+            // Right-aligned in three columns; String.format would load its formatter on every start.
+            String number = Integer.toString(code.code());
+            codes.put("   ".substring(number.length()) + number, code.meaning());
         }
         commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         return commandLine;
@@ -137,13 +145,13 @@ public final class Cli {
         // '--': a name such as '@ops' would become options. '@' is never special here.
         commandLine.setExpandAtFiles(false);
         commandLine.setParameterExceptionHandler(Cli::usageError);
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> failure(root, e, cl));
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> failure(root.verbose, e, cl.getOut(), cl.getErr()));
         // Help and version text are written outside the handlers: their failed writes end here.
         commandLine.setExecutionStrategy(parseResult -> {
             try {
                 return new CommandLine.RunLast().execute(parseResult);
             } catch (StandardOutput.Failure e) {
-                return failure(root, e, commandLine);
+                return failure(root.verbose, e, out, err);
             }
         });
         return commandLine;
@@ -166,10 +174,25 @@ public final class Cli {
         return ExitCode.USAGE.code();
     }
 
-    private static int failure(TokenctlCommand root, Exception e, CommandLine cl) {
-        PrintWriter err = cl.getErr();
+    /**
+     * {@code tokenctl --version} (or -V) and nothing else, as picocli prints it, without building
+     * the command line: the root command's model alone takes longer than the rest of the run.
+     */
+    public static int version(PrintWriter out, PrintWriter err) {
+        try {
+            for (String line : new VersionProvider().getVersion()) {
+                out.println(line);
+            }
+            out.flush();
+            return ExitCode.OK.code();
+        } catch (StandardOutput.Failure e) {
+            return failure(false, e, out, err);
+        }
+    }
+
+    private static int failure(boolean verbose, Exception e, PrintWriter out, PrintWriter err) {
         if (!(e instanceof StandardOutput.Failure)) {
-            cl.getOut().flush();
+            out.flush();
         }
         ExitCode code;
         if (e instanceof StandardOutput.Failure output) {
@@ -187,10 +210,10 @@ public final class Cli {
             code = ExitCode.USAGE;
         } else {
             err.println("tokenctl: error: internal error: " + e.getClass().getSimpleName()
-                    + (root.verbose ? "" : " (rerun with --verbose and report it)"));
+                    + (verbose ? "" : " (rerun with --verbose and report it)"));
             code = ExitCode.INTERNAL;
         }
-        if (root.verbose) {
+        if (verbose) {
             e.printStackTrace(err);
         }
         err.flush();

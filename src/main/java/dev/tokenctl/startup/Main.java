@@ -1,5 +1,6 @@
 package dev.tokenctl.startup;
 
+import dev.tokenctl.cli.Cli;
 import dev.tokenctl.cli.Context;
 import dev.tokenctl.cli.ExitCode;
 import dev.tokenctl.cli.StandardOutput;
@@ -31,6 +32,9 @@ public final class Main {
 
     /** Runs one command line and returns its exit code. */
     public static int run(Context context, PrintWriter out, PrintWriter err, String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return Cli.version(out, err);
+        }
         return CommandPath.commandLine(context, out, err, args).execute(args);
     }
 }

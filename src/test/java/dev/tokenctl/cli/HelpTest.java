@@ -31,6 +31,20 @@ class HelpTest {
     }
 
     @Test
+    void versionAloneIsPrintedAsPicocliPrintsIt() {
+        CliRunner cli = new CliRunner(dir);
+        CliRunner.Result viaPicocli = cli.run("--verbose", "--version");  // not alone: the whole command line
+        assertThat(viaPicocli.code()).isZero();
+        assertThat(viaPicocli.out()).startsWith("tokenctl ").endsWith("\n");
+        for (String alone : new String[] {"--version", "-V"}) {
+            CliRunner.Result r = cli.run(alone);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).isEqualTo(viaPicocli.out());
+            assertThat(r.err()).isEmpty();
+        }
+    }
+
+    @Test
     void everyCommandOptionAndParameterHasADescription() {
         List<String> missing = new ArrayList<>();
         for (CommandSpec spec : all(root())) {

@@ -176,7 +176,7 @@ class LauncherIT {
         String token = run(LAUNCHER, dir, env, "", "token", "create", "--name", "w", "--permission", "ReadHealthCheck",
                 "--no-expiry").out().strip();
         for (String command : List.of("token list", "policy show", "audit list", "token show w -o json",
-                "token verify", "token verify --batch", "permissions list", "--help")) {
+                "token verify", "token verify --batch", "permissions list", "--version", "--help")) {
             ProcessBuilder builder = new ProcessBuilder("sh", "-c", "printf '%s\\n' \"$T\" | \"$L\" " + command + " >/dev/full");
             builder.environment().putAll(env);
             builder.environment().put("T", token);
