@@ -53,7 +53,7 @@ final class CommandPath {
     }
 
     /** Whether {@code args} hold --version or -V among the options before a command. */
-    private static boolean asksVersion(String... args) {
+    static boolean asksVersion(String... args) {
         for (int i = 0; i < args.length && args[i].startsWith("-"); i++) {
             if (args[i].equals("--version") || args[i].equals("-V")) {
                 return true;

@@ -32,7 +32,7 @@ public final class Main {
 
     /** Runs one command line and returns its exit code. */
     public static int run(Context context, PrintWriter out, PrintWriter err, String... args) {
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        if (args.length == 1 && CommandPath.asksVersion(args)) {
             return Cli.version(out, err);
         }
         return CommandPath.commandLine(context, out, err, args).execute(args);

@@ -92,6 +92,11 @@ class ServeIT {
         base = "http://127.0.0.1:" + port;
     }
 
+    /** For tests of how connections are handled, which never reach the store: the same on either engine. */
+    private void onSqliteAlone() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the connection's handling is the same on either store");
+    }
+
     private HttpResponse<String> get(String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
         for (int i = 0; i < headers.length; i += 2) {
@@ -462,7 +467,7 @@ class ServeIT {
 
     @Test
     void oversizedAndSlowRequestsGetAClosedConnectionNeverAStuckServer() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the connection's handling is the same on either store");
+        onSqliteAlone();
         serve();
         int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
         List<java.net.Socket> slow = new ArrayList<>();
@@ -497,7 +502,7 @@ class ServeIT {
     /** Idle clients cannot take every file descriptor: past the cap, a new connection is closed at once. */
     @Test
     void connectionsBeyondTheCapAreClosedAtOnceAndOthersAreStillAnswered() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the connection's handling is the same on either store");
+        onSqliteAlone();
         serve();
         int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
         List<java.net.Socket> idle = new ArrayList<>();
@@ -572,7 +577,7 @@ class ServeIT {
 
     @Test
     void aDripFedRequestIsCutOff() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "the connection's handling is the same on either store");
+        onSqliteAlone();
         serve();
         int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
         try (java.net.Socket drip = new java.net.Socket("127.0.0.1", port)) {
