@@ -7,6 +7,8 @@ import dev.tokenctl.core.TokenctlException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
 /**
@@ -90,11 +92,11 @@ public final class Cli {
 
     /**
      * Adds the command {@code type} as {@code name} under {@code parent}, made by the parent's
-     * factory, with its model transformed as its annotations ask (picocli applies a transformer
-     * only to a command line made whole, not to a command added later).
+     * factory, with the parent's kind of model.
      */
     public static CommandLine add(CommandLine parent, String name, Class<?> type) {
-        parent.addSubcommand(name, new CommandLine(type, parent.getFactory()));
+        Factory factory = (Factory) parent.getFactory();
+        parent.addSubcommand(name, new CommandLine(factory.model.apply(factory.create(type)), factory));
         return parent.getSubcommands().get(name);
     }
 
@@ -103,6 +105,15 @@ public final class Cli {
      * given {@code application}, the global options and {@code context}; serve is given {@code server}.
      */
     public static CommandLine root(Context context, Application application, Server server, PrintWriter err) {
+        return root(context, application, server, Model::of);
+    }
+
+    /**
+     * The root command alone, with each command's model made by {@code model} from the command:
+     * the generated {@link Model}, or, for the test that compares the two, the command itself,
+     * whose annotations picocli then reads.
+     */
+    static CommandLine root(Context context, Application application, Server server, UnaryOperator<Object> model) {
         // Two of picocli's first steps that give tokenctl nothing: a search of every jar on the
         // class path for Groovy's Closure class (about 18 ms), and converters found by reflection
         // for java.time, java.sql and java.nio.file.Path, types whose options here all name their
@@ -110,21 +121,17 @@ public final class Cli {
         System.setProperty("picocli.disable.closures", "true");
         System.setProperty("picocli.converters.excludes", ".*");
         TokenctlCommand options = new TokenctlCommand();
-        CommandLine commandLine = new CommandLine(options, new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                K made = CommandLine.defaultFactory().create(type);
-                if (made instanceof BaseCommand command) {
-                    command.app = application;
-                    command.options = options;
-                    command.context = context;
-                }
-                if (made instanceof ServeCommand serve) {
-                    serve.server = server;
-                }
-                return made;
+        Factory factory = new Factory(model, made -> {
+            if (made instanceof BaseCommand command) {
+                command.app = application;
+                command.options = options;
+                command.context = context;
+            }
+            if (made instanceof ServeCommand serve) {
+                serve.server = server;
             }
         });
+        CommandLine commandLine = new CommandLine(model.apply(options), factory);
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
             // Right-aligned in three columns; String.format would load its formatter on every start.
@@ -133,6 +140,32 @@ public final class Cli {
         }
         commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         return commandLine;
+    }
+
+    /**
+     * Makes each command, giving it what the run provides, and each argument group's object;
+     * knows which model the commands get.
+     */
+    private static final class Factory implements CommandLine.IFactory {
+        private final UnaryOperator<Object> model;
+        private final Consumer<Object> provide;
+
+        Factory(UnaryOperator<Object> model, Consumer<Object> provide) {
+            this.model = model;
+            this.provide = provide;
+        }
+
+        @Override
+        public <K> K create(Class<K> type) {
+            K made;
+            try {
+                made = CommandLine.defaultFactory().create(type);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot make " + type.getName(), e);
+            }
+            provide.accept(made);
+            return made;
+        }
     }
 
     /** Streams and handlers; set once the tree is built, since picocli copies them to subcommands. */
