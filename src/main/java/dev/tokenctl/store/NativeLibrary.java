@@ -18,16 +18,24 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 
 /**
- * sqlite-jdbc's native library, extracted once into a per-user cache instead of into /tmp on
- * every start. Left alone, sqlite-jdbc extracts on each start and deletes other processes'
- * copies, which races between parallel invocations (and prints a stack trace when it loses).
+ * sqlite-jdbc's native library, from beside its jar or from a per-user cache, instead of
+ * extracted into /tmp on every start. Left alone, sqlite-jdbc extracts on each start and
+ * deletes other processes' copies, which races between parallel invocations (and prints a
+ * stack trace when it loses).
  *
- * <p>The library is code this process runs, so the cached copy is used only when no other user
- * can have put it there or changed it: the cache directory, every directory below it on the way
- * to the library, and the library itself must belong to this user and be writable by no one
- * else. A library that fails this, or whose bytes are not the jar's, is extracted again
- * (and compared with the jar's before it is put in place); a directory that fails
- * it is left alone, and sqlite-jdbc falls back to its own way, as it does when there is no cache.
+ * <p>The build puts the library for the common Linux machines beside the jars
+ * ({@code lib/native/Linux/x86_64/}), so that no start reads it out of the jar. It is part of
+ * the installation, as trusted as the jars, and used when no one but its owner, this user or
+ * root, can have changed it: it and each directory from the jars' down to it belong to one of
+ * them and no one else may write to them.
+ *
+ * <p>Otherwise (another platform, a plain jar) it is extracted once into the cache, and the
+ * cached copy is used only when no other user can have put it there or changed it: the cache
+ * directory, every directory below it on the way to the library, and the library itself must
+ * belong to this user and be writable by no one else. A library that fails this, or whose
+ * bytes are not the jar's, is extracted again (and compared with the jar's before it is put in
+ * place); a directory that fails it is left alone, and sqlite-jdbc falls back to its own way,
+ * as it does when there is no cache.
  */
 public final class NativeLibrary {
     private static final FileAttribute<?> PRIVATE_DIRECTORY =
@@ -44,15 +52,18 @@ public final class NativeLibrary {
     }
 
     /**
-     * Points sqlite-jdbc at the cached library under {@code cacheRoot}; call before the first
-     * connection. A null {@code cacheRoot}, for a user with no cache directory, changes nothing.
+     * Points sqlite-jdbc at the library beside its jar, or else at the one cached under
+     * {@code cacheRoot} (null for a user with no cache directory); call before the first connection.
      */
     public static synchronized void prepare(Path cacheRoot) {
-        if (prepared || cacheRoot == null || System.getProperty("org.sqlite.lib.path") != null) {
+        if (prepared || System.getProperty("org.sqlite.lib.path") != null) {
             return;
         }
         prepared = true;
-        Path library = cachedLibrary(cacheRoot);
+        Path library = shippedLibrary(jarDirectory());
+        if (library == null && cacheRoot != null) {
+            library = cachedLibrary(cacheRoot);
+        }
         if (library == null) {
             return;
         }
@@ -60,6 +71,42 @@ public final class NativeLibrary {
         System.setProperty("org.sqlite.lib.name", library.getFileName().toString());
         // sqlite-jdbc sweeps its temp directory for stale copies on load; keep it out of /tmp.
         System.setProperty("org.sqlite.tmpdir", library.getParent().toString());
+    }
+
+    /** The directory of sqlite-jdbc's jar, or null when it is not a jar in a directory. */
+    private static Path jarDirectory() {
+        try {
+            Path jar = Path.of(org.sqlite.JDBC.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(jar) ? jar.getParent() : null;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The library the build put in {@code native/} under {@code jars}, sqlite-jdbc's jar's
+     * directory; null when there is none for this platform, or when someone other than this
+     * user and root owns it or a directory on the way, or may write to one of them.
+     */
+    static Path shippedLibrary(Path jars) {
+        try {
+            String folder = folder();
+            if (jars == null || folder == null) {
+                return null;
+            }
+            long uid = processUid();
+            Path path = jars;
+            for (Path part : Path.of("native").resolve(folder)) {
+                if (!isTrusted(path, DIRECTORY, uid)) {
+                    return null;
+                }
+                path = path.resolve(part);
+            }
+            Path library = path.resolve(System.mapLibraryName("sqlitejdbc"));
+            return isTrusted(path, DIRECTORY, uid) && isTrusted(library, REGULAR_FILE, uid) ? library : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -149,14 +196,28 @@ public final class NativeLibrary {
 
     /** Whether {@code path} is of the given type, belongs to {@code uid}, and no one else may write to it. */
     static boolean isPrivate(Path path, int type, long uid) throws IOException {
+        return owner(path, type) == uid;
+    }
+
+    /** Whether {@code path} is of the given type, belongs to {@code uid} or root, and no one else may write to it. */
+    private static boolean isTrusted(Path path, int type, long uid) throws IOException {
+        long owner = owner(path, type);
+        return owner == uid || owner == 0;
+    }
+
+    /**
+     * The owner of {@code path} when it is of the given type and no one but its owner may write
+     * to it; -1 otherwise.
+     */
+    private static long owner(Path path, int type) throws IOException {
         Map<String, Object> attributes;
         try {
             attributes = Files.readAttributes(path, "unix:uid,mode");
         } catch (java.nio.file.NoSuchFileException e) {
-            return false;
+            return -1;
         }
         int mode = (Integer) attributes.get("mode");
-        return (mode & TYPE_MASK) == type && ((Integer) attributes.get("uid")) == uid && (mode & WRITABLE_BY_OTHERS) == 0;
+        return (mode & TYPE_MASK) == type && (mode & WRITABLE_BY_OTHERS) == 0 ? (Integer) attributes.get("uid") : -1;
     }
 
     /**

@@ -24,7 +24,8 @@ class DistributionIT {
         CompletionsTest.shell("tar", "xzf", ARCHIVE.toString(), "-C", dir.toString());
         Path home = dir.resolve("tokenctl-0.1.0");
         for (String entry : new String[] {"bin/tokenctl", "lib/tokenctl.jar", "completions/tokenctl.bash",
-            "completions/_tokenctl", "man/man1/tokenctl.1", "man/man1/tokenctl-token-create.1", "README.md", "LICENSE"}) {
+            "completions/_tokenctl", "man/man1/tokenctl.1", "man/man1/tokenctl-token-create.1", "README.md", "LICENSE",
+            "lib/native/Linux/x86_64/libsqlitejdbc.so", "lib/native/Linux/aarch64/libsqlitejdbc.so"}) {
             assertThat(home.resolve(entry)).as(entry).exists();
         }
         assertThat(Files.isExecutable(home.resolve("bin/tokenctl"))).isTrue();
@@ -47,6 +48,7 @@ class DistributionIT {
             }
         }
         assertThat(archive).as("archive made in the user's cache").isNotNull();
+        assertThat(dir.resolve("cache/tokenctl/sqlite-native")).as("the library beside the jars, not one cached").doesNotExist();
         LauncherIT.Run shared = LauncherIT.run(Path.of("/bin/sh"), dir, env, "", "-c",
                 "TOKENCTL_JAVA_OPTS=-Xlog:class+load tokenctl token list");
         assertThat(shared.out()).contains("dev.tokenctl.startup.Main source: shared objects file");

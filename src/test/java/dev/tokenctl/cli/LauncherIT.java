@@ -79,11 +79,7 @@ class LauncherIT {
         Files.createDirectories(into.resolve("lib"));
         Files.copy(LAUNCHER, into.resolve("tokenctl"));
         Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), into.resolve("tokenctl.jar"));
-        try (var jars = Files.list(LAUNCHER.resolveSibling("lib"))) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, into.resolve("lib").resolve(jar.getFileName()));
-            }
-        }
+        copyJars(into.resolve("lib"));
         return into.resolve("tokenctl");
     }
 
@@ -93,12 +89,20 @@ class LauncherIT {
         Files.createDirectories(into.resolve("lib"));
         Files.copy(LAUNCHER, into.resolve("bin/tokenctl"));
         Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), into.resolve("lib/tokenctl.jar"));
+        copyJars(into.resolve("lib"));
+        return into.resolve("bin/tokenctl");
+    }
+
+    /**
+     * The build's jars, without the native library beside them: such a copy keeps sqlite-jdbc's
+     * library in its user's cache, as a copy does on a platform the build has no library for.
+     */
+    private static void copyJars(Path lib) throws IOException {
         try (var jars = Files.list(LAUNCHER.resolveSibling("lib"))) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, into.resolve("lib").resolve(jar.getFileName()));
+            for (Path jar : jars.filter(Files::isRegularFile).toList()) {
+                Files.copy(jar, lib.resolve(jar.getFileName()));
             }
         }
-        return into.resolve("bin/tokenctl");
     }
 
     @Test

@@ -50,14 +50,16 @@ class StartupIT {
     }
 
     @Test
-    void usesTheArchiveAndTheCachedNativeLibrary() throws Exception {
+    void usesTheArchiveAndTheNativeLibraryBesideTheJars() throws Exception {
         assertThat(TARGET.resolve("tokenctl-text.jsa")).as("mvn package makes the archives").exists();
         assertThat(TARGET.resolve("tokenctl-all.jsa")).exists();
         assertThat(Files.size(TARGET.resolve("tokenctl-text.jsa"))).as("text output on SQLite needs less")
                 .isLessThan(Files.size(TARGET.resolve("tokenctl-all.jsa")) / 2);
         Path log = dir.resolve("classes.log");
+        Path libraries = dir.resolve("libraries.log");
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        env.put("TOKENCTL_JAVA_OPTS", "-Xlog:class+load:file=" + log + " -Djava.io.tmpdir=" + tmp);
+        env.put("TOKENCTL_JAVA_OPTS", "-Xlog:class+load:file=" + log + " -Xlog:library=info:file=" + libraries
+                + " -Djava.io.tmpdir=" + tmp);
         LauncherIT.Run list = run(LauncherIT.LAUNCHER, "token", "list");
         assertThat(list.code()).as(list.toString()).isZero();
         assertThat(list.err()).isEmpty();
@@ -65,7 +67,10 @@ class StartupIT {
         assertThat(lines).anyMatch(l -> l.contains("dev.tokenctl.startup.Main source: shared objects file"))
                 .anyMatch(l -> l.contains("picocli.CommandLine source: shared objects file"));
         assertThat(lines).as("text output takes no Jackson").noneMatch(l -> l.contains("com.fasterxml.jackson"));
-        assertThat(cachedLibrary()).exists();
+        assertThat(Files.readString(libraries)).as("the library mvn package put beside the jars")
+                .containsPattern("Loaded library " + java.util.regex.Pattern.quote(TARGET.resolve("lib/native").toString())
+                        + "/Linux/[a-z0-9_]+/libsqlitejdbc.so");
+        assertThat(dir.resolve("cache/tokenctl/sqlite-native")).as("nothing cached").doesNotExist();
 
         for (String[] format : new String[][] {{"-o", "json"}, {"--output=YAML"}, {"-ojson"}}) {
             Files.deleteIfExists(log);

@@ -141,4 +141,43 @@ class NativeLibraryTest {
             assertThat(files).as("nothing made in it").isEmpty();
         }
     }
+
+    /** A library as the build puts it beside the jars in {@code jars}: native/Linux/x86_64/, say. */
+    private Path shippedBeside(Path jars) throws IOException {
+        Path entry = root.relativize(library);
+        Path beside = jars.resolve("native").resolve(entry.subpath(2, entry.getNameCount()).toString());
+        Files.createDirectories(beside.getParent());
+        return Files.write(beside, shipped);
+    }
+
+    @Test
+    void theLibraryBesideTheJarsIsUsedWhenOnlyItsOwnerCanHaveChangedIt() throws IOException {
+        Path jars = Files.createDirectories(dir.resolve("lib"));
+        assertThat(NativeLibrary.shippedLibrary(jars)).as("none there").isNull();
+        assertThat(NativeLibrary.shippedLibrary(null)).isNull();
+        Path beside = shippedBeside(jars);
+        Files.setPosixFilePermissions(beside, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(NativeLibrary.shippedLibrary(jars)).isEqualTo(beside);
+        for (Path path = beside; !path.equals(dir); path = path.getParent()) {
+            String mode = mode(path);
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(path.equals(beside) ? "rw-rw-r--" : "rwxr-xrwx"));
+            assertThat(NativeLibrary.shippedLibrary(jars)).as("others may write to " + path).isNull();
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+        }
+        assertThat(NativeLibrary.shippedLibrary(jars)).isEqualTo(beside);
+    }
+
+    @Test
+    void theLibraryBesideTheJarsIsNotUsedWhenAnotherUserOwnsItOrADirectoryOnTheWay() throws IOException {
+        assumeTrue(root(), "only root can give a file away");
+        Path jars = Files.createDirectories(dir.resolve("lib"));
+        Path beside = shippedBeside(jars);
+        UserPrincipal me = Files.getOwner(beside);
+        for (Path path = beside; !path.equals(dir); path = path.getParent()) {
+            Files.setOwner(path, nobody(path));
+            assertThat(NativeLibrary.shippedLibrary(jars)).as(path + " of another user").isNull();
+            Files.setOwner(path, me);
+        }
+        assertThat(NativeLibrary.shippedLibrary(jars)).isEqualTo(beside);
+    }
 }
