@@ -12,8 +12,8 @@ import java.util.List;
  * The slow first steps of a command, started on a second thread while the command line is
  * still being parsed; whoever comes second waits for the other:
  * <ul>
- * <li>on SQLite, the driver's native library (from the cache) and the date formatter every
- * connection builds, whose locale data takes tens of milliseconds to load;
+ * <li>on SQLite, the driver's native library and its loader, whose logger opens every jar on
+ * the class path looking for SLF4J;
  * <li>on PostgreSQL, the connection to the server (the login is the longest step), which the
  * application takes when it opens the store;
  * <li>for token commands, the digest's security provider; for commands that issue tokens, the
@@ -48,9 +48,18 @@ final class WarmUp {
             application.connectingAhead(early);
         }
         var environment = application.environment();
+        // The store first, which the command needs first: meanwhile the command line is parsed and
+        // SQLite's configuration built (its date formatter on the main thread).
         Thread thread = new Thread(() -> {
             if (early != null) {
                 early.connect(environment.env(), environment.user(), timeout);
+            } else {
+                NativeLibrary.prepare(environment.cacheDirectory());
+                try {
+                    org.sqlite.SQLiteJDBCLoader.initialize();
+                } catch (Exception | LinkageError e) {
+                    // The connection will do this work itself, and report what fails.
+                }
             }
             if (tokens) {
                 TokenFormat.digest("");  // loads the security providers
@@ -60,15 +69,6 @@ final class WarmUp {
             }
             if (times) {
                 java.time.ZoneId.systemDefault();
-            }
-            if (early == null) {
-                NativeLibrary.prepare(environment.cacheDirectory());
-                try {
-                    org.sqlite.SQLiteJDBCLoader.initialize();
-                    org.sqlite.date.FastDateFormat.getInstance(org.sqlite.SQLiteConfig.DEFAULT_DATE_STRING_FORMAT);
-                } catch (Exception | LinkageError e) {
-                    // The connection will do this work itself, and report what fails.
-                }
             }
         }, "warm-up");
         thread.setDaemon(true);
