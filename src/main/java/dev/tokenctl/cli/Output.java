@@ -2,6 +2,7 @@ package dev.tokenctl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,11 +47,14 @@ final class Output {
         }
     }
 
-    /** Writes values as one JSON array or YAML sequence, one at a time, for listings of any size. */
+    /**
+     * Writes values as one JSON array or YAML sequence, one at a time, for listings of any size;
+     * buffered as text output is, not flushed after each value (a write to stdout for each token).
+     */
     Sequence sequence() {
         try {
-            return new Sequence(mapper().writerWithDefaultPrettyPrinter().writeValues(out).init(true), out,
-                    format == Format.json);
+            return new Sequence(mapper().writerWithDefaultPrettyPrinter().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+                    .writeValues(out).init(true), out, format == Format.json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
