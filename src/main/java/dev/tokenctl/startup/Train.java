@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * archive dumped at the end of this process holds the classes real runs load. The launcher
  * runs it when it builds an archive, with the kind of archive as argument: {@code token} for
  * the token commands, permissions and help with text output on SQLite, {@code text} for every
- * command with text output on SQLite, {@code all} for everything, json and yaml, serve and
- * PostgreSQL too.
+ * command with text output on SQLite, {@code json} for json and yaml output on SQLite too, and
+ * {@code all} for everything, serve and PostgreSQL too.
  * It prints nothing and touches no real store.
  */
 public final class Train {
@@ -30,8 +30,9 @@ public final class Train {
 
     public static void main(String[] args) throws IOException {
         String kind = args.length == 0 ? "all" : args[0];
-        boolean all = kind.equals("all");
         boolean others = !kind.equals("token");  // the commands other than token's, permissions and help
+        boolean formats = kind.equals("json") || kind.equals("all");  // json and yaml output
+        boolean all = kind.equals("all");  // serve and PostgreSQL
         Path dir = Files.createTempDirectory("tokenctl-train");
         try {
             String db = dir.resolve("tokens.db").toString();
@@ -49,7 +50,7 @@ public final class Train {
                     "--expires-in", "1d").strip();
             run(env, "", "token", "create", "--name", "j", "--permission", "ManageCluster", "--no-expiry");
             run(env, "", "token", "create", "--name", "y", "--permission", "ManageCluster", "--no-expiry");
-            for (String format : all ? new String[] {"text", "json", "yaml"} : new String[] {"text"}) {
+            for (String format : formats ? new String[] {"text", "json", "yaml"} : new String[] {"text"}) {
                 run(env, "", "token", "list", "-o", format);
                 run(env, "", "token", "show", "t", "-o", format);
                 run(env, token + "\n", "token", "verify", "-o", format);
@@ -59,7 +60,7 @@ public final class Train {
                     run(env, "", "audit", "list", "-o", format);
                 }
             }
-            if (all) {
+            if (formats) {
                 run(env, "", "token", "create", "--name", "js", "--permission", "ManageCluster", "--no-expiry", "-o", "json");
                 run(env, "", "token", "create", "--name", "ys", "--permission", "ManageCluster", "--no-expiry", "-o", "yaml");
             }

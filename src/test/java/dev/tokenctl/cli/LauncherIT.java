@@ -156,6 +156,7 @@ class LauncherIT {
         assertThat(train.code()).as(train.toString()).isZero();
         assertThat(build.resolve("tokenctl-token.jsa")).exists();
         assertThat(build.resolve("tokenctl-text.jsa")).exists();
+        assertThat(build.resolve("tokenctl-json.jsa")).exists();
         assertThat(build.resolve("tokenctl-all.jsa")).exists();
         Run created = run(build.resolve("tokenctl"), build, env, "", "token", "create", "--name", "s", "--permission",
                 "ReadHealthCheck", "--no-expiry");

@@ -51,13 +51,15 @@ class StartupIT {
 
     @Test
     void usesTheArchiveAndTheNativeLibraryBesideTheJars() throws Exception {
-        assertThat(TARGET.resolve("tokenctl-token.jsa")).as("mvn package makes the archives").exists();
-        assertThat(TARGET.resolve("tokenctl-text.jsa")).exists();
-        assertThat(TARGET.resolve("tokenctl-all.jsa")).exists();
+        for (String kind : new String[] {"token", "text", "json", "all"}) {
+            assertThat(TARGET.resolve("tokenctl-" + kind + ".jsa")).as("mvn package makes the archives").exists();
+        }
         assertThat(Files.size(TARGET.resolve("tokenctl-text.jsa"))).as("text output on SQLite needs less")
                 .isLessThan(Files.size(TARGET.resolve("tokenctl-all.jsa")) / 2);
         assertThat(Files.size(TARGET.resolve("tokenctl-token.jsa"))).as("the token commands alone need less still")
                 .isLessThan(Files.size(TARGET.resolve("tokenctl-text.jsa")) * 3 / 4);
+        assertThat(Files.size(TARGET.resolve("tokenctl-json.jsa"))).as("json and yaml need neither Netty nor the driver")
+                .isLessThan(Files.size(TARGET.resolve("tokenctl-all.jsa")) * 3 / 4);
         Path log = dir.resolve("classes.log");
         Path libraries = dir.resolve("libraries.log");
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -94,7 +96,8 @@ class StartupIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"token: token list", "token: permissions list", "token: --help", "token: token show x",
         "text: ipfilter list", "text: policy show", "text: audit list", "text: store info",
-        "all: token list -o json", "all: policy show --output=yaml", "all: serve --help"})
+        "json: token list -o json", "json: policy show --output=yaml", "json: token verify -ojson", "json: policy set --file -",
+        "all: serve --help", "all: token list --db postgresql://nobody@127.0.0.1:1/none -o json"})
     void eachKindOfCommandGetsItsArchive(String kindAndCommand) throws Exception {
         String kind = kindAndCommand.substring(0, kindAndCommand.indexOf(':'));
         Path log = dir.resolve("cds.log");
@@ -119,6 +122,7 @@ class StartupIT {
         Files.write(copy.resolveSibling("tokenctl-all.jsa"), "not an archive".repeat(1000).getBytes());
         Files.write(copy.resolveSibling("tokenctl-text.jsa"), "not an archive".repeat(1000).getBytes());
         Files.write(copy.resolveSibling("tokenctl-token.jsa"), "not an archive".repeat(1000).getBytes());
+        Files.write(copy.resolveSibling("tokenctl-json.jsa"), "not an archive".repeat(1000).getBytes());
         LauncherIT.Run text = run(copy, "token", "list");
         assertThat(text.code()).isZero();
         assertThat(text.out()).startsWith("ID ");
@@ -290,7 +294,7 @@ class StartupIT {
         Path launcher = installedAndTrained();
         List<String> first = archives();
         assertThat(first).singleElement().asString().endsWith("-token.jsa");
-        String[][] commands = {{"ipfilter", "list"}, {"token", "list", "-o", "json"}};
+        String[][] commands = {{"ipfilter", "list"}, {"token", "list", "-o", "json"}, {"serve", "--help"}};
         for (int made = 0; made < commands.length; made++) {
             LauncherIT.Run run = run(launcher, commands[made]);
             assertThat(run.code()).as(run.toString()).isZero();
@@ -299,8 +303,8 @@ class StartupIT {
                 Thread.sleep(500);
             }
         }
-        assertThat(archives()).hasSize(3).contains(first.get(0)).anyMatch(name -> name.endsWith("-text.jsa"))
-                .anyMatch(name -> name.endsWith("-all.jsa"));
+        assertThat(archives()).hasSize(4).contains(first.get(0)).anyMatch(name -> name.endsWith("-text.jsa"))
+                .anyMatch(name -> name.endsWith("-json.jsa")).anyMatch(name -> name.endsWith("-all.jsa"));
     }
 
     /** The archive's name must not depend on how the time or the jars' dates are shown. */
