@@ -40,7 +40,10 @@ final class Binding implements IGetter, ISetter, IScoped {
                 .initialValue(binding.initial()).hasInitialValue(scope.value != null).descriptionKey("").prompt("");
     }
 
-    /** A positional parameter bound as {@link #option} binds an option. */
+    /**
+     * A positional parameter bound as {@link #option} binds an option (the same calls: the
+     * builder type the two share is not public).
+     */
     static PositionalParamSpec.Builder parameter(Scope scope, Class<?> owner, String name) {
         Binding binding = new Binding(scope, owner, name);
         return PositionalParamSpec.builder().getter(binding).setter(binding).scope(scope)

@@ -88,11 +88,13 @@ class ModelTest {
         return all;
     }
 
-    /** Accessors that hold no attribute of the model (identities, links, builders, and one that adds). */
+    /**
+     * Accessors that hold no attribute of the model: identities, links to other specs and to the
+     * command line, builders, and one that adds method subcommands.
+     */
     private static final Set<String> SKIPPED = Set.of("userObject", "commandLine", "parent", "root", "getter", "setter",
-            "scope", "toBuilder", "copy", "addMethodSubcommands", "subcommands", "group", "argSpecs", "annotatedElement",
-            "command", "hashCode", "toString", "getClass", "typedValues", "originalStringValues", "stringValues",
-            "rawStringValues", "validate", "commandSpec");
+            "scope", "toBuilder", "addMethodSubcommands", "subcommands", "group", "command", "hashCode", "toString",
+            "typedValues", "originalStringValues", "stringValues");
 
     /**
      * Every attribute a spec's public accessors give, by name, with the specs under it described
