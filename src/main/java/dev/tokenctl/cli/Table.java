@@ -16,6 +16,8 @@ import java.util.function.UnaryOperator;
  * Styles (colours) are applied after alignment.
  */
 final class Table {
+    private static final int CHUNK = 8192;
+    private static final String SPACES = " ".repeat(64);
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
     private final Map<Integer, UnaryOperator<String>> compact = new HashMap<>();
@@ -67,11 +69,21 @@ final class Table {
         for (int column = headers.length - 1; width > 0 && total(widths) > width && column >= kept; column--) {
             widths[column] = -1;
         }
-        StringBuilder line = new StringBuilder(256);
-        line(out, line, headers, widths, false);
+        // Lines go out a few kilobytes at a time: a write per line costs a short-lived process more
+        // than the lines themselves.
+        StringBuilder text = new StringBuilder(CHUNK + 512);
+        @SuppressWarnings("unchecked")
+        UnaryOperator<String>[] painters = new UnaryOperator[headers.length];
+        line(text, headers, widths, painters.clone());
+        styles.forEach((column, style) -> painters[column] = style);
         for (String[] row : rows) {
-            line(out, line, row, widths, true);
+            line(text, row, widths, painters);
+            if (text.length() >= CHUNK) {
+                out.write(text.toString());
+                text.setLength(0);
+            }
         }
+        out.write(text.toString());
     }
 
     private int[] widths() {
@@ -100,22 +112,24 @@ final class Table {
         return text.codePointCount(0, text.length());
     }
 
-    private void line(PrintWriter out, StringBuilder line, String[] cells, int[] widths, boolean styled) {
-        line.setLength(0);
+    private static void line(StringBuilder text, String[] cells, int[] widths, UnaryOperator<String>[] painters) {
+        int start = text.length();
         for (int i = 0; i < cells.length; i++) {
             if (widths[i] < 0) {
                 continue;
             }
             String cell = cells[i];
-            UnaryOperator<String> style = styled ? styles.get(i) : null;
-            line.append(style == null ? cell : style.apply(cell));
-            line.append(" ".repeat(widths[i] - length(cell) + 2));
+            UnaryOperator<String> style = painters[i];
+            text.append(style == null ? cell : style.apply(cell));
+            for (int pad = widths[i] - length(cell) + 2; pad > 0; pad -= SPACES.length()) {
+                text.append(SPACES, 0, Math.min(pad, SPACES.length()));
+            }
         }
-        int end = line.length();
-        while (end > 0 && line.charAt(end - 1) == ' ') {
+        int end = text.length();
+        while (end > start && text.charAt(end - 1) == ' ') {
             end--;
         }
-        line.setLength(end);
-        out.println(line);
+        text.setLength(end);
+        text.append(System.lineSeparator());
     }
 }

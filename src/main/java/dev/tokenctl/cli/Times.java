@@ -3,13 +3,12 @@ package dev.tokenctl.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 
 /** How times are shown: ISO-8601 UTC for machines, local and relative for people. */
 final class Times {
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-
     private Times() {
     }
 
@@ -29,7 +28,10 @@ final class Times {
         if (instant == null) {
             return absent;
         }
-        return LOCAL.format(instant.atZone(zone)) + " (" + relative(instant, now, false) + ")";
+        // By hand rather than with a DateTimeFormatter, whose set-up a short-lived process pays in full.
+        LocalDateTime local = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, zone.getRules().getOffset(instant));
+        return local.toLocalDate() + " " + LocalTime.of(local.getHour(), local.getMinute())
+                + " (" + relative(instant, now, false) + ")";
     }
 
     /**
