@@ -1,10 +1,10 @@
 package dev.tokenctl.cli;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 
 /** How times are shown: ISO-8601 UTC for machines, local and relative for people. */
@@ -15,7 +15,31 @@ final class Times {
     /** The local date alone, for narrow table columns. */
     static String date(Instant instant, ZoneId zone) {
         long local = instant.getEpochSecond() + zone.getRules().getOffset(instant).getTotalSeconds();
-        return java.time.LocalDate.ofEpochDay(Math.floorDiv(local, 86_400)).toString();
+        return day(Math.floorDiv(local, 86_400));
+    }
+
+    /**
+     * The ISO date of a day counted from 1970-01-01, as {@link LocalDate#toString} writes it. Worked
+     * out by hand for years 0 to 9999 (the proleptic Gregorian calendar in eras of 400 years, after
+     * H. Hinnant's days-from-civil algorithms): java.time's validated path costs a table of 1,000
+     * tokens several milliseconds in a JVM that has not compiled it yet.
+     */
+    static String day(long epochDay) {
+        long shifted = epochDay + 719_468;  // days from 0000-03-01
+        long era = Math.floorDiv(shifted, 146_097);
+        long dayOfEra = shifted - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);  // from March 1
+        long monthFromMarch = (5 * dayOfYear + 2) / 153;
+        long day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+        long month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return LocalDate.ofEpochDay(epochDay).toString();
+        }
+        return new String(new char[] {(char) ('0' + year / 1000), (char) ('0' + year / 100 % 10),
+            (char) ('0' + year / 10 % 10), (char) ('0' + year % 10), '-', (char) ('0' + month / 10),
+            (char) ('0' + month % 10), '-', (char) ('0' + day / 10), (char) ('0' + day % 10)});
     }
 
     /** ISO-8601 UTC to the second, or null. */
@@ -39,9 +63,15 @@ final class Times {
      * {@code 5 minutes ago} when true; in the largest unit that fits, rounded to the nearest.
      */
     static String relative(Instant instant, Instant now, boolean words) {
-        Duration delta = Duration.between(now, instant);
-        boolean future = !delta.isNegative() && !delta.isZero();
-        long seconds = Math.abs(delta.getSeconds());
+        // Duration.between(now, instant) in its normalised form (whole seconds rounded down, the
+        // nanoseconds left over), without building one.
+        long delta = instant.getEpochSecond() - now.getEpochSecond();
+        int nanos = instant.getNano() - now.getNano();
+        if (nanos < 0) {
+            delta--;
+        }
+        boolean future = delta > 0 || (delta == 0 && nanos != 0);
+        long seconds = Math.abs(delta);
         String amount;
         if (seconds < 60) {
             return future ? (words ? "in less than a minute" : "in <1m") : (words ? "just now" : "now");

@@ -9,7 +9,7 @@ import dev.tokenctl.core.Verification;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,8 +67,9 @@ final class TokenRenderer {
         }
         ZoneId zone = output.context.zone();
         Table table = new Table("ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "IP FILTER", "CREATED", "LAST USED");
-        // Tokens share a few permission sets; each is spelled out once.
-        Map<Set<Permission>, String> spelled = new HashMap<>();
+        // Tokens share a few permission sets, each one object as the store reads them (an equal set
+        // that is another object is only spelled out twice): each is spelled out once.
+        Map<Set<Permission>, String> spelled = new IdentityHashMap<>();
         source.accept(t -> table.row(t.id(), t.name(),
                 spelled.computeIfAbsent(t.permissions(), Permission::format), status(t, now),
                 t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), zone) + " ("

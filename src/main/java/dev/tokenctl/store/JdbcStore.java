@@ -501,9 +501,14 @@ abstract class JdbcStore implements Store {
 
     /** Reads the columns of {@link #TOKEN_COLUMNS} by position: a batch verify reads many rows. */
     private Token token(ResultSet rs) throws SQLException {
-        return new Token(rs.getString(1), rs.getString(2), rs.getString(3), permissions(rs.getString(4)),
-                instant(rs, 5), instant(rs, 6), rs.getString(7), instant(rs, 8), rs.getString(9), instant(rs, 10),
-                rs.getString(11), rs.getString(12), Labels.decode(rs.getString(13)));
+        return new Token(text(rs, 1), text(rs, 2), text(rs, 3), permissions(text(rs, 4)),
+                instant(rs, 5), instant(rs, 6), text(rs, 7), instant(rs, 8), text(rs, 9), instant(rs, 10),
+                text(rs, 11), text(rs, 12), Labels.decode(text(rs, 13)));
+    }
+
+    /** A text column, null for NULL: as the driver reads it, unless an engine knows a quicker way. */
+    String text(ResultSet rs, int column) throws SQLException {
+        return rs.getString(column);
     }
 
     /** Permission sets are stored as text; the few distinct ones are parsed once. */

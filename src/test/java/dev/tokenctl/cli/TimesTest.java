@@ -3,6 +3,7 @@ package dev.tokenctl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,23 @@ class TimesTest {
     }
 
     @Test
+    void dayIsWhatLocalDateWritesForEveryDayOfYearsZeroTo9999AndBeyond() {
+        long first = LocalDate.of(0, 1, 1).toEpochDay();
+        long last = LocalDate.of(9999, 12, 31).toEpochDay();
+        for (long day = first - 800; day <= last + 800; day++) {
+            String expected = LocalDate.ofEpochDay(day).toString();
+            if (!Times.day(day).equals(expected)) {
+                assertThat(Times.day(day)).as("epoch day %d", day).isEqualTo(expected);
+            }
+        }
+        assertThat(Times.day(0)).isEqualTo("1970-01-01");
+        assertThat(Times.day(-1)).isEqualTo("1969-12-31");
+        assertThat(Times.day(LocalDate.of(2024, 2, 29).toEpochDay())).isEqualTo("2024-02-29");
+        assertThat(Times.day(LocalDate.of(10_000, 1, 1).toEpochDay())).isEqualTo("+10000-01-01");
+        assertThat(Times.day(LocalDate.of(-1, 12, 31).toEpochDay())).isEqualTo("-0001-12-31");
+    }
+
+    @Test
     void relativeTimeIsInTheLargestUnitThatFitsRoundedToTheNearest() {
         assertThat(Times.relative(NOW.plusSeconds(59), NOW, false)).isEqualTo("in <1m");
         assertThat(Times.relative(NOW.plusSeconds(59), NOW, true)).isEqualTo("in less than a minute");
@@ -43,5 +61,11 @@ class TimesTest {
         assertThat(Times.relative(NOW.minusSeconds(3599), NOW, false)).isEqualTo("60m ago");
         assertThat(Times.relative(NOW.plusSeconds(86_400 + 43_199), NOW, false)).isEqualTo("in 1d");
         assertThat(Times.relative(NOW.minusSeconds(3 * 86_400), NOW, true)).isEqualTo("3 days ago");
+        assertThat(Times.relative(NOW.plusNanos(1), NOW, false)).as("a nanosecond ahead").isEqualTo("in <1m");
+        assertThat(Times.relative(NOW.minusNanos(1), NOW, false)).isEqualTo("now");
+        assertThat(Times.relative(NOW.plusSeconds(90).minusNanos(1), NOW, false)).isEqualTo("in 1m");
+        assertThat(Times.relative(NOW.minusSeconds(90).plusNanos(1), NOW, false))
+                .as("89.9 s ago: Duration's seconds round down to -90").isEqualTo("2m ago");
+        assertThat(Times.relative(NOW.minusSeconds(89), NOW, false)).isEqualTo("1m ago");
     }
 }
