@@ -72,9 +72,9 @@ final class Table {
         // Lines go out a few kilobytes at a time: a write per line costs a short-lived process more
         // than the lines themselves.
         StringBuilder text = new StringBuilder(CHUNK + 512);
+        line(text, headers, widths, null);
         @SuppressWarnings("unchecked")
         UnaryOperator<String>[] painters = new UnaryOperator[headers.length];
-        line(text, headers, widths, painters.clone());
         styles.forEach((column, style) -> painters[column] = style);
         for (String[] row : rows) {
             line(text, row, widths, painters);
@@ -112,6 +112,7 @@ final class Table {
         return text.codePointCount(0, text.length());
     }
 
+    /** Appends a line of {@code cells}, each styled by its painter when {@code painters} are given. */
     private static void line(StringBuilder text, String[] cells, int[] widths, UnaryOperator<String>[] painters) {
         int start = text.length();
         for (int i = 0; i < cells.length; i++) {
@@ -119,7 +120,7 @@ final class Table {
                 continue;
             }
             String cell = cells[i];
-            UnaryOperator<String> style = painters[i];
+            UnaryOperator<String> style = painters == null ? null : painters[i];
             text.append(style == null ? cell : style.apply(cell));
             for (int pad = widths[i] - length(cell) + 2; pad > 0; pad -= SPACES.length()) {
                 text.append(SPACES, 0, Math.min(pad, SPACES.length()));

@@ -21,7 +21,7 @@ final class Times {
     /**
      * The ISO date of a day counted from 1970-01-01, as {@link LocalDate#toString} writes it. Worked
      * out by hand for years 0 to 9999 (the proleptic Gregorian calendar in eras of 400 years, after
-     * H. Hinnant's days-from-civil algorithms): java.time's validated path costs a table of 1,000
+     * H. Hinnant's civil-from-days algorithm): java.time's validated path costs a table of 1,000
      * tokens several milliseconds in a JVM that has not compiled it yet.
      */
     static String day(long epochDay) {

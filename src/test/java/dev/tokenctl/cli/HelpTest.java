@@ -148,6 +148,11 @@ class HelpTest {
         assertThat(narrow.get(0)).startsWith("ID").contains("NAME", "PERMISSIONS", "STATUS").doesNotContain("LAST USED");
         assertThat(narrow.get(1)).startsWith(id + "  " + name + "  ").contains("ReadHealthCheck +3", "active")
                 .doesNotContain("…");
+        // Colour on a terminal: the status is painted, the header and the other cells are not.
+        cli.env.remove("NO_COLOR");
+        List<String> coloured = cli.run("token", "list").out().lines().toList();
+        assertThat(coloured.get(0)).doesNotContain("\u001b");
+        assertThat(coloured.get(1)).startsWith(id + "  " + name + "  ").contains("  \u001b[32mactive\u001b[0m");
         // -o wide shows every column and every permission, whatever the width.
         List<String> all = cli.run("-o", "wide", "token", "list").out().lines().toList();
         assertThat(all.get(0)).contains("LAST USED");
