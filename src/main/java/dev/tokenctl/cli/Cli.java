@@ -78,7 +78,22 @@ public final class Cli {
 
     /** The application of a run, whose warnings go to {@code err}. */
     public static Application application(Context context, PrintWriter err) {
-        return new Application(context.environment(), warning -> err.println("tokenctl: warning: " + warning));
+        return new Application(context.environment(), new Warnings(err));
+    }
+
+    /*
+     * The objects a run makes before its store is open are classes of their own, not lambdas: the
+     * first lambda of a JVM sets up the method-handle machinery (about 5 ms) and each one after it
+     * costs its own link; made on the main thread, they delayed every command. The store's driver
+     * sets that machinery up anyway, on the warm-up thread.
+     */
+
+    /** Warnings, one line each on stderr. */
+    private record Warnings(PrintWriter err) implements Consumer<String> {
+        @Override
+        public void accept(String warning) {
+            err.println("tokenctl: warning: " + warning);
+        }
     }
 
     /** Adds {@code children}, and the commands under them, to {@code parent} where it lacks them. */
@@ -105,7 +120,15 @@ public final class Cli {
      * given {@code application}, the global options and {@code context}; serve is given {@code server}.
      */
     public static CommandLine root(Context context, Application application, Server server, PrintWriter err) {
-        return root(context, application, server, Model::of);
+        return root(context, application, server, new Generated());
+    }
+
+    /** The generated model of a command. */
+    private static final class Generated implements UnaryOperator<Object> {
+        @Override
+        public Object apply(Object command) {
+            return Model.of(command);
+        }
     }
 
     /**
@@ -121,16 +144,7 @@ public final class Cli {
         System.setProperty("picocli.disable.closures", "true");
         System.setProperty("picocli.converters.excludes", ".*");
         TokenctlCommand options = new TokenctlCommand();
-        Factory factory = new Factory(model, made -> {
-            if (made instanceof BaseCommand command) {
-                command.app = application;
-                command.options = options;
-                command.context = context;
-            }
-            if (made instanceof ServeCommand serve) {
-                serve.server = server;
-            }
-        });
+        Factory factory = new Factory(model, context, application, server, options);
         CommandLine commandLine = new CommandLine(model.apply(options), factory);
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
@@ -146,15 +160,8 @@ public final class Cli {
      * Makes each command, giving it what the run provides, and each argument group's object;
      * knows which model the commands get.
      */
-    private static final class Factory implements CommandLine.IFactory {
-        private final UnaryOperator<Object> model;
-        private final Consumer<Object> provide;
-
-        Factory(UnaryOperator<Object> model, Consumer<Object> provide) {
-            this.model = model;
-            this.provide = provide;
-        }
-
+    private record Factory(UnaryOperator<Object> model, Context context, Application application, Server server,
+                           TokenctlCommand options) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) {
             K made;
@@ -163,7 +170,14 @@ public final class Cli {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot make " + type.getName(), e);
             }
-            provide.accept(made);
+            if (made instanceof BaseCommand command) {
+                command.app = application;
+                command.options = options;
+                command.context = context;
+            }
+            if (made instanceof ServeCommand serve) {
+                serve.server = server;
+            }
             return made;
         }
     }
@@ -177,20 +191,38 @@ public final class Cli {
         // picocli would read an argument starting with '@' as a file of more arguments, even after
         // '--': a name such as '@ops' would become options. '@' is never special here.
         commandLine.setExpandAtFiles(false);
-        commandLine.setParameterExceptionHandler(Cli::usageError);
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> failure(root.verbose, e, cl.getOut(), cl.getErr()));
-        // Help and version text are written outside the handlers: their failed writes end here.
-        commandLine.setExecutionStrategy(parseResult -> {
+        Handlers handlers = new Handlers(root, out, err);
+        commandLine.setParameterExceptionHandler(handlers);
+        commandLine.setExecutionExceptionHandler(handlers);
+        commandLine.setExecutionStrategy(handlers);
+        return commandLine;
+    }
+
+    /** What a run does with its parse result, its usage errors and its failures. */
+    private record Handlers(TokenctlCommand root, PrintWriter out, PrintWriter err) implements
+            CommandLine.IExecutionStrategy, CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+        /** Help and version text are written outside the handlers: their failed writes end here. */
+        @Override
+        public int execute(CommandLine.ParseResult parseResult) {
             try {
                 return new CommandLine.RunLast().execute(parseResult);
             } catch (StandardOutput.Failure e) {
                 return failure(root.verbose, e, out, err);
             }
-        });
-        return commandLine;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
+            return usageError(e);
+        }
+
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+            return failure(root.verbose, e, cl.getOut(), cl.getErr());
+        }
     }
 
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
+    private static int usageError(CommandLine.ParameterException e) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         // picocli quotes the offending argument: escape control characters and cut a huge one short.

@@ -1,6 +1,7 @@
 package dev.tokenctl.startup;
 
 import dev.tokenctl.app.Application;
+import dev.tokenctl.app.Environment;
 import dev.tokenctl.core.TokenFormat;
 import dev.tokenctl.core.TokenctlException;
 import dev.tokenctl.store.EarlyConnection;
@@ -47,10 +48,20 @@ final class WarmUp {
             // Handed over before the thread starts, so that the store never misses it.
             application.connectingAhead(early);
         }
-        var environment = application.environment();
-        // The store first, which the command needs first: meanwhile the command line is parsed and
-        // SQLite's configuration built (its date formatter on the main thread).
-        Thread thread = new Thread(() -> {
+        // A class, not a lambda: see Cli's note on the objects made before the store is open.
+        Thread thread = new Thread(new Steps(early, application.environment(), timeout, tokens, issues, times), "warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * The store first, which the command needs first: meanwhile the command line is parsed and
+     * SQLite's configuration built (its date formatter on the main thread).
+     */
+    private record Steps(EarlyConnection early, Environment environment, Duration timeout, boolean tokens,
+                         boolean issues, boolean times) implements Runnable {
+        @Override
+        public void run() {
             if (early != null) {
                 early.connect(environment.env(), environment.user(), timeout);
             } else {
@@ -70,8 +81,6 @@ final class WarmUp {
             if (times) {
                 java.time.ZoneId.systemDefault();
             }
-        }, "warm-up");
-        thread.setDaemon(true);
-        thread.start();
+        }
     }
 }
