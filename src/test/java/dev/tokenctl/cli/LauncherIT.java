@@ -88,8 +88,7 @@ class LauncherIT {
         Files.createDirectories(into.resolve("bin"));
         Files.createDirectories(into.resolve("lib"));
         Files.copy(LAUNCHER, into.resolve("bin/tokenctl"));
-        Files.copy(LAUNCHER.resolveSibling("tokenctl.jar"), into.resolve("lib/tokenctl.jar"));
-        copyJars(into.resolve("lib"));
+        copyJars(into.resolve("lib"));  // tokenctl.jar among them
         return into.resolve("bin/tokenctl");
     }
 

@@ -95,15 +95,38 @@ class StartupIT {
     /** The launcher chooses the smallest archive that holds what the command loads. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"token: token list", "token: permissions list", "token: --help", "token: token show x",
-        "text: ipfilter list", "text: policy show", "text: audit list", "text: store info",
+        "token: token list -o wide", "token: token list --output=TEXT",
+        "text: ipfilter list", "text: policy show", "text: audit list", "text: store info", "text: metrics",
         "json: token list -o json", "json: policy show --output=yaml", "json: token verify -ojson", "json: policy set --file -",
-        "all: serve --help", "all: token list --db postgresql://nobody@127.0.0.1:1/none -o json"})
-    void eachKindOfCommandGetsItsArchive(String kindAndCommand) throws Exception {
+        "json: token list -o=YAML", "json: policy show --output json", "json: token list -ho json",
+        "all: serve --help", "all: token list --db postgresql://nobody@127.0.0.1:1/none -o json",
+        "all: token list --db=jdbc:postgresql://nobody@127.0.0.1:1/none"})
+    void eachKindOfCommandGetsItsArchiveAndItsJars(String kindAndCommand) throws Exception {
         String kind = kindAndCommand.substring(0, kindAndCommand.indexOf(':'));
         Path log = dir.resolve("cds.log");
-        env.put("TOKENCTL_JAVA_OPTS", "-Xlog:cds=info:file=" + log);
-        run(LauncherIT.LAUNCHER, kindAndCommand.substring(kind.length() + 2).split(" "));
+        Path path = dir.resolve("class-path.log");
+        env.put("TOKENCTL_JAVA_OPTS", "-Xlog:cds=info:file=" + log + " -Xlog:class+path=info:file=" + path);
+        LauncherIT.Run run = run(LauncherIT.LAUNCHER, kindAndCommand.substring(kind.length() + 2).split(" "));
         assertThat(Files.readString(log)).contains("Opened archive " + TARGET.resolve("tokenctl-" + kind + ".jsa"));
+        // The JVM logs the base archive's class path (none), then tokenctl's.
+        String classPath = Files.readString(path).lines().filter(l -> l.contains("Expecting -Djava.class.path=/"))
+                .findFirst().orElseThrow();
+        assertThat(classPath).contains("=" + TARGET.resolve("lib/tokenctl.jar") + ":", "sqlite-jdbc-", "ipaddress-");
+        assertThat(classPath.contains("jackson-databind")).as("Jackson: " + run).isEqualTo(!kind.equals("token")
+                && !kind.equals("text"));
+        assertThat(classPath.contains("netty-")).isEqualTo(kind.equals("all"));
+        assertThat(classPath.contains("postgresql-")).isEqualTo(kind.equals("all"));
+        assertThat(run.err()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+    }
+
+    @Test
+    void aPostgresqlStoreFromTheEnvironmentGetsEveryJar() throws Exception {
+        Path log = dir.resolve("cds.log");
+        env.put("TOKENCTL_JAVA_OPTS", "-Xlog:cds=info:file=" + log);
+        env.put("TOKENCTL_DB", "jdbc:postgresql://nobody@127.0.0.1:1/none?connect_timeout=1");
+        LauncherIT.Run run = run(LauncherIT.LAUNCHER, "token", "list");
+        assertThat(Files.readString(log)).contains("Opened archive " + TARGET.resolve("tokenctl-all.jsa"));
+        assertThat(run.err()).startsWith("tokenctl: error: ").doesNotContain("NoClassDefFoundError");
     }
 
     @Test
