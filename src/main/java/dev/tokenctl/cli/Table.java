@@ -76,14 +76,23 @@ final class Table {
         @SuppressWarnings("unchecked")
         UnaryOperator<String>[] painters = new UnaryOperator[headers.length];
         styles.forEach((column, style) -> painters[column] = style);
+        char[] chunk = new char[CHUNK + 512];
         for (String[] row : rows) {
             line(text, row, widths, painters);
             if (text.length() >= CHUNK) {
-                out.write(text.toString());
-                text.setLength(0);
+                chunk = write(out, text, chunk);
             }
         }
-        out.write(text.toString());
+        write(out, text, chunk);
+    }
+
+    /** Writes and empties {@code text} through {@code chunk}, or a larger array that it returns. */
+    private static char[] write(PrintWriter out, StringBuilder text, char[] chunk) {
+        char[] chars = chunk.length < text.length() ? new char[text.length()] : chunk;
+        text.getChars(0, text.length(), chars, 0);
+        out.write(chars, 0, text.length());
+        text.setLength(0);
+        return chars;
     }
 
     private int[] widths() {

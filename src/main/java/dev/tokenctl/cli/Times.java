@@ -72,20 +72,26 @@ final class Times {
         }
         boolean future = delta > 0 || (delta == 0 && nanos != 0);
         long seconds = Math.abs(delta);
-        String amount;
         if (seconds < 60) {
             return future ? (words ? "in less than a minute" : "in <1m") : (words ? "just now" : "now");
-        } else if (seconds < 3600) {
-            amount = unit(Math.round(seconds / 60.0), "m", "minute", words);
-        } else if (seconds < 86_400) {
-            amount = unit(Math.round(seconds / 3600.0), "h", "hour", words);
-        } else {
-            amount = unit(Math.round(seconds / 86_400.0), "d", "day", words);
         }
-        return future ? "in " + amount : amount + " ago";
-    }
-
-    private static String unit(long count, String shortUnit, String word, boolean words) {
-        return words ? count + " " + word + (count == 1 ? "" : "s") : count + shortUnit;
+        // Rounded to the nearest in whole numbers: (s + 30) / 60 is Math.round(s / 60.0).
+        long count;
+        String unit;
+        if (seconds < 3600) {
+            count = (seconds + 30) / 60;
+            unit = words ? " minute" : "m";
+        } else if (seconds < 86_400) {
+            count = (seconds + 1800) / 3600;
+            unit = words ? " hour" : "h";
+        } else {
+            count = (seconds + 43_200) / 86_400;
+            unit = words ? " day" : "d";
+        }
+        StringBuilder text = new StringBuilder(24).append(future ? "in " : "").append(count).append(unit);
+        if (words && count != 1) {
+            text.append('s');
+        }
+        return (future ? text : text.append(" ago")).toString();
     }
 }
