@@ -2,7 +2,6 @@ package dev.tokenctl.cli;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -14,8 +13,12 @@ final class Times {
 
     /** The local date alone, for narrow table columns. */
     static String date(Instant instant, ZoneId zone) {
-        long local = instant.getEpochSecond() + zone.getRules().getOffset(instant).getTotalSeconds();
-        return day(Math.floorDiv(local, 86_400));
+        return day(Math.floorDiv(localSeconds(instant, zone), 86_400));
+    }
+
+    /** Seconds since 1970-01-01T00:00 on the zone's clocks at {@code instant}. */
+    private static long localSeconds(Instant instant, ZoneId zone) {
+        return instant.getEpochSecond() + zone.getRules().getOffset(instant).getTotalSeconds();
     }
 
     /**
@@ -53,8 +56,9 @@ final class Times {
             return absent;
         }
         // By hand rather than with a DateTimeFormatter, whose set-up a short-lived process pays in full.
-        LocalDateTime local = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, zone.getRules().getOffset(instant));
-        return local.toLocalDate() + " " + LocalTime.of(local.getHour(), local.getMinute())
+        long seconds = localSeconds(instant, zone);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        return day(Math.floorDiv(seconds, 86_400)) + " " + LocalTime.of(secondOfDay / 3600, secondOfDay / 60 % 60)
                 + " (" + relative(instant, now, false) + ")";
     }
 

@@ -116,7 +116,8 @@ class StartupIT {
                 && !kind.equals("text"));
         assertThat(classPath.contains("netty-")).isEqualTo(kind.equals("all"));
         assertThat(classPath.contains("postgresql-")).isEqualTo(kind.equals("all"));
-        assertThat(run.err()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+        assertThat(run.err()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "Exception in thread");
+        assertThat(run.code()).as(run.toString()).isNotEqualTo(ExitCode.INTERNAL.code());
     }
 
     @Test
