@@ -42,6 +42,16 @@ public final class Application implements AutoCloseable {
         return environment;
     }
 
+    /**
+     * Another application on the same store, with the same environment and warnings: one for
+     * each thread of a server, since an application is not thread-safe.
+     */
+    public Application another() {
+        Application other = new Application(environment, warnings);
+        other.dbArgument = dbArgument;
+        return other;
+    }
+
     /** The store named on the command line (--db), which wins over TOKENCTL_DB; null for none. */
     public void selectStore(String dbArgument) {
         this.dbArgument = dbArgument;

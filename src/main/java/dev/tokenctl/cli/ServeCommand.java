@@ -5,6 +5,7 @@ import dev.tokenctl.app.Server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ParameterException;
                 "  tokenctl serve --listen 0.0.0.0:8443 --tls-cert chain.pem --tls-key key.pem",
                 "  curl -H \"Authorization: Bearer $T\" 'http://127.0.0.1:8470/v1/authz?require=ReadHealthCheck'"})
 final class ServeCommand extends BaseCommand {
-    /** The HTTP face, given by whoever builds the command line. */
+    /** The HTTP face, given by the start-up that builds the command line for serve. */
     Server server;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8470",
@@ -69,13 +70,18 @@ final class ServeCommand extends BaseCommand {
             throw new ParameterException(spec.commandLine(), "--listen '" + dev.tokenctl.core.Text.quoteSafe(listen)
                     + "' is not HOST:PORT (such as 127.0.0.1:8470 or [::1]:8470)");
         }
-        String db = options.db;
-        server.serve(new ServeOptions(host, Integer.parseInt(listen.substring(colon + 1)), trustedProxies,
-                introspectionCallers, tlsCert, tlsKey, insecure, accessLog, expiryWindow), () -> {
-                    var application = Cli.application(context, err());
-                    application.selectStore(db);
-                    return application;
-                }, out(), err());
+        Server.Running running = server.start(new ServeOptions(host, Integer.parseInt(listen.substring(colon + 1)),
+                trustedProxies, introspectionCallers, tlsCert, tlsKey, insecure, accessLog, expiryWindow),
+                app::another, out(), err());
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
+        }
+        try {
+            stop.await();
+        } finally {
+            running.close();
+        }
         return ExitCode.OK;
     }
 }

@@ -1,7 +1,12 @@
 package dev.tokenctl.startup;
 
+import dev.tokenctl.app.Application;
+import dev.tokenctl.app.ServeOptions;
+import dev.tokenctl.app.Server;
+import dev.tokenctl.cli.Cli;
 import dev.tokenctl.cli.Context;
 import dev.tokenctl.cli.StandardOutput;
+import dev.tokenctl.http.HttpServerFace;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -97,29 +104,17 @@ public final class Train {
     }
 
     /**
-     * Serves on a free loopback port, answers a request of each endpoint, and stops as a SIGTERM
-     * stops it: the server's classes are then in the archive, and its first answer comes sooner.
+     * Serves on a free loopback port, answers a request of each endpoint, and stops: the
+     * server's classes are then in the archive, and its first answer comes sooner.
      */
     private static void serve(Map<String, String> env, String token) {
-        java.io.StringWriter err = new java.io.StringWriter();
-        Thread server = new Thread(() -> {
-            Context context = new Context(env, Clock.systemUTC(), ZoneId.systemDefault(),
-                    new ByteArrayInputStream(new byte[0]), false, "train");
-            Main.run(context, new PrintWriter(Writer.nullWriter()), new PrintWriter(err), "serve", "--listen", "127.0.0.1:0",
-                    "--introspection-caller", "t");
-        });
-        server.setDaemon(true);
-        server.start();
-        try {
-            java.util.regex.Pattern ready = java.util.regex.Pattern.compile("serving on http://127\\.0\\.0\\.1:([0-9]+)");
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            java.util.regex.Matcher port;
-            while (!(port = ready.matcher(err.toString())).find()) {
-                if (!server.isAlive() || System.nanoTime() > deadline) {
-                    return;
-                }
-                Thread.sleep(10);
-            }
+        Context context = new Context(env, Clock.systemUTC(), ZoneId.systemDefault(),
+                new ByteArrayInputStream(new byte[0]), false, "train");
+        PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+        Application application = Cli.application(context, quiet);
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of("t"), null, null, false, null,
+                Duration.ofDays(30));
+        try (Server.Running server = new HttpServerFace().start(options, application::another, quiet, quiet)) {
             String bearer = "Authorization: Bearer " + token + "\r\n";
             String form = "token=" + token;
             for (String request : new String[] {
@@ -129,7 +124,7 @@ public final class Train {
                         + "Content-Length: " + form.length() + "\r\nConnection: close\r\n\r\n" + form,
                 "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
                 "GET /metrics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"}) {
-                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
                     socket.setSoTimeout(5000);
                     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
                     socket.getInputStream().readAllBytes();
@@ -137,17 +132,6 @@ public final class Train {
             }
         } catch (IOException | RuntimeException e) {
             // No server here: runs of serve only start slower.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (server.isAlive()) {
-                sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
-                try {
-                    server.join(15_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 

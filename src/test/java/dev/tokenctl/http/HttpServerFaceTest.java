@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenctl.app.Application;
 import dev.tokenctl.app.ServeOptions;
+import dev.tokenctl.app.Server;
 import dev.tokenctl.core.TokenctlException;
 import dev.tokenctl.testing.LocalStore;
 import java.io.IOException;
@@ -55,62 +56,41 @@ class HttpServerFaceTest {
         return new ServeOptions(host, port, List.of(), List.of(), null, null, false, null, Duration.ofDays(30));
     }
 
-    /** A server on its own thread, from its first line to the last. */
+    /** A server started in process, from its first line to the last. */
     private final class Serving implements AutoCloseable {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         /** Applications made: one per store connection. */
         final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
-        final Thread thread;
-        volatile Throwable failed;
-        Matcher serving;
+        final Server.Running running;
+        final Matcher serving;
 
-        Serving(ServeOptions options) throws InterruptedException {
+        Serving(ServeOptions options) {
             this(options, new HttpServerFace());
         }
 
-        Serving(ServeOptions options, HttpServerFace face) throws InterruptedException {
+        Serving(ServeOptions options, HttpServerFace face) {
             Supplier<Application> applications = () -> {
                 made.incrementAndGet();
                 return local.application();
             };
-            thread = new Thread(() -> {
-                try {
-                    // Buffered, as a real stderr may be: what is not flushed is not seen.
-                    face.serve(options, applications, new PrintWriter(out),
-                            new PrintWriter(new java.io.BufferedWriter(err)));
-                } catch (Throwable e) {
-                    failed = e;
-                }
-            }, "serve");
-            thread.setDaemon(true);
-            thread.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!(serving = SERVING.matcher(err.toString())).find()) {
-                if (!thread.isAlive()) {
-                    return;
-                }
-                assertThat(System.nanoTime()).as("serving within 20 s: " + err).isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            // Buffered, as a real stderr may be: what is not flushed is not seen.
+            running = face.start(options, applications, new PrintWriter(out), new PrintWriter(new java.io.BufferedWriter(err)));
+            serving = SERVING.matcher(err.toString());
+            assertThat(serving.find()).as(err.toString()).isTrue();
         }
 
         int port() {
-            return Integer.parseInt(serving.group(3));
+            return running.address().getPort();
         }
 
         String base() {
             return serving.group(1) + "://127.0.0.1:" + port();
         }
 
-        /** Stops it as SIGTERM does, and returns how long that took. */
         @Override
-        public void close() throws InterruptedException {
-            if (thread.isAlive() && serving != null) {
-                sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
-            }
-            thread.join(20_000);
-            assertThat(thread.isAlive()).as("stopped within 20 s").isFalse();
+        public void close() {
+            running.close();
         }
     }
 
@@ -141,7 +121,7 @@ class HttpServerFaceTest {
     }
 
     @Test
-    void servesTheChecksSaysWhereAndStopsOnSigtermWithTheLastUsesWritten() throws Exception {
+    void servesTheChecksSaysWhereAndStopsOnCloseWithTheLastUsesWritten() throws Exception {
         String token = local.tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
         String id = token.substring(0, token.indexOf('~'));
         long stopping;
@@ -161,7 +141,6 @@ class HttpServerFaceTest {
             stopping = System.nanoTime();
         }
         assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("nothing in flight: no wait").isLessThan(Duration.ofSeconds(4));
-        assertThat(server.failed).isNull();
         assertThat(server.err.toString()).endsWith("tokenctl: stopped\n").hasLineCount(2);
         assertThat(local.tokenctl("token", "show", "gw", "-o", "json")).as("written")
                 .contains("\"last_used_address\" : \"127.0.0.1\"").doesNotContain("\"last_used_at\" : null");
@@ -181,29 +160,22 @@ class HttpServerFaceTest {
 
     @Test
     void listenAddressesThatCannotBeServedAreRefusedInOneLine() throws Exception {
-        Serving exposed = new Serving(options("0.0.0.0", 0));
-        exposed.close();
-        assertThat(exposed.failed).isInstanceOf(TokenctlException.class)
+        assertThatThrownBy(() -> new Serving(options("0.0.0.0", 0))).isInstanceOf(TokenctlException.class)
                 .hasMessage("--listen 0.0.0.0:0 is not a loopback address, and tokens would cross the network in plain text"
                         + " (give --tls-cert and --tls-key, or --insecure behind a trusted network)");
 
-        Serving unknown = new Serving(options("no such host", 0));
-        unknown.close();
-        assertThat(unknown.failed).isInstanceOf(TokenctlException.class)
+        assertThatThrownBy(() -> new Serving(options("no such host", 0))).isInstanceOf(TokenctlException.class)
                 .hasMessage("--listen host 'no such host' is unknown (give an address such as 127.0.0.1 or [::1])");
 
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Serving inUse = new Serving(options("127.0.0.1", taken.getLocalPort()));
-            inUse.close();
-            assertThat(inUse.failed).isInstanceOf(TokenctlException.class).hasMessageStartingWith(
+            assertThatThrownBy(() -> new Serving(options("127.0.0.1", taken.getLocalPort())))
+                    .isInstanceOf(TokenctlException.class).hasMessageStartingWith(
                     "cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ").hasMessageEndingWith(
                     " (choose another --listen address or port, or stop what uses it)");
         }
         // An address of no interface here (TEST-NET-1): nothing to stop, the address is wrong.
-        Serving elsewhere = new Serving(new ServeOptions("192.0.2.1", 0, List.of(), List.of(), null, null, true, null,
-                Duration.ofDays(30)));
-        elsewhere.close();
-        assertThat(elsewhere.failed).isInstanceOf(TokenctlException.class)
+        assertThatThrownBy(() -> new Serving(new ServeOptions("192.0.2.1", 0, List.of(), List.of(), null, null, true, null,
+                Duration.ofDays(30)))).isInstanceOf(TokenctlException.class)
                 .hasMessageStartingWith("cannot listen on 192.0.2.1:0: ").hasMessageEndingWith(" (check the --listen address)");
         assertThat(local.tokenctl("audit", "list")).as("nothing served, nothing recorded").doesNotContain("verify");
     }
@@ -325,7 +297,7 @@ class HttpServerFaceTest {
         try (Serving server = new Serving(options("127.0.0.1", 0))) {
             List<Socket> open = new ArrayList<>();
             try {
-                for (int i = 0; i < HttpServerFace.MAX_CONNECTIONS; i++) {
+                for (int i = 0; i < Connections.MAX_CONNECTIONS; i++) {
                     open.add(new Socket("127.0.0.1", server.port()));
                 }
                 Socket last = open.get(open.size() - 1);

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gateways read, introspection, health and metrics. ServeIT drives the same through the
  * launcher, on each engine, with real clients.
  */
-class ChecksTest {
+class EndpointsTest {
     private static final IPAddress PEER = ClientAddress.parse("127.0.0.1");
 
     @TempDir
@@ -42,8 +42,9 @@ class ChecksTest {
     private LocalStore local;
     private Pool pool;
     private RecordWriter records;
-    private Checks checks;
+    private Observed checks;
     private final StringWriter accessLog = new StringWriter();
+    private final StringWriter errors = new StringWriter();
     /** Applications the pool has made: one per store connection. */
     private final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -59,8 +60,9 @@ class ChecksTest {
         records = new RecordWriter(applications, new PrintWriter(new StringWriter()));
         ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of("10.0.0.1"), List.of("kong"), null, null, false,
                 "-", Duration.ofDays(30));
-        checks = new Checks(pool, records, new ClientAddress(options.trustedProxies()), options,
-                AccessLog.open("-", new PrintWriter(accessLog)), new Metrics());
+        Metrics metrics = new Metrics();
+        checks = new Observed(new Endpoints(pool, records, new ClientAddress(options.trustedProxies()), options, metrics),
+                metrics, AccessLog.open("-", new PrintWriter(accessLog)), new PrintWriter(errors));
     }
 
     @AfterEach
@@ -209,10 +211,6 @@ class ChecksTest {
         FullHttpResponse get = send(HttpMethod.GET, "/v1/introspect", "", PEER, "Authorization", "Bearer " + caller);
         assertThat(get.status().code()).isEqualTo(405);
         assertThat(get.headers().get("Allow")).isEqualTo("POST");
-        assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + "a".repeat(Checks.MAX_FORM), PEER,
-                "Authorization", "Bearer " + caller).status().code()).isEqualTo(413);
-        assertThat(send(HttpMethod.POST, "/v1/introspect", "token=" + "a".repeat(Checks.MAX_FORM - 6), PEER,
-                "Authorization", "Bearer " + caller).status().code()).as("16 KiB exactly").isEqualTo(200);
     }
 
     @Test
@@ -265,8 +263,9 @@ class ChecksTest {
              RecordWriter writer = new RecordWriter(applications, new PrintWriter(new StringWriter()))) {
             ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of("kong"), null, null, false, "-",
                     Duration.ofDays(30));
-            Checks unavailable = new Checks(failing, writer, new ClientAddress(List.of()), options,
-                    AccessLog.open("-", new PrintWriter(log)), new Metrics());
+            Metrics counted = new Metrics();
+            Observed unavailable = new Observed(new Endpoints(failing, writer, new ClientAddress(List.of()), options, counted),
+                    counted, AccessLog.open("-", new PrintWriter(log)), new PrintWriter(new StringWriter()));
             String token = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
             int before = made.get();
             FullHttpResponse authz = unavailable.answer(request(HttpMethod.GET, "/v1/authz", "", "Authorization", "Bearer " + token), PEER);
@@ -372,22 +371,22 @@ class ChecksTest {
 
     @Test
     void headerTextIsPlainPrintableAsciiOrPercentEncodedUtf8() {
-        assertThat(Checks.headerText("a b~z")).isEqualTo("a b~z");
-        assertThat(Checks.headerText("50%")).isEqualTo("50%25");
-        assertThat(Checks.headerText("x\u007f")).isEqualTo("x%7F");
-        assertThat(Checks.headerText("\u001fz")).isEqualTo("%1Fz");
-        assertThat(Checks.headerText("é ~!")).isEqualTo("%C3%A9 ~!");
+        assertThat(Endpoints.headerText("a b~z")).isEqualTo("a b~z");
+        assertThat(Endpoints.headerText("50%")).isEqualTo("50%25");
+        assertThat(Endpoints.headerText("x\u007f")).isEqualTo("x%7F");
+        assertThat(Endpoints.headerText("\u001fz")).isEqualTo("%1Fz");
+        assertThat(Endpoints.headerText("é ~!")).isEqualTo("%C3%A9 ~!");
     }
 
     @Test
     void thePathOfARequestTargetInOriginOrAbsoluteForm() {
-        assertThat(Checks.path("/v1/authz?require=x")).isEqualTo("/v1/authz");
-        assertThat(Checks.path("?require=x")).isEmpty();
-        assertThat(Checks.path("/v1/authz")).isEqualTo("/v1/authz");
-        assertThat(Checks.path("http://gw.example/v1/authz?a=b")).isEqualTo("/v1/authz");
-        assertThat(Checks.path("http://gw.example")).isEqualTo("/");
-        assertThat(Checks.path("h://x/y")).isEqualTo("/y");
-        assertThat(Checks.path("://x/y")).as("no scheme before ://").isEqualTo("://x/y");
-        assertThat(Checks.path("/a://x/y")).isEqualTo("/a://x/y");
+        assertThat(Route.path("/v1/authz?require=x")).isEqualTo("/v1/authz");
+        assertThat(Route.path("?require=x")).isEmpty();
+        assertThat(Route.path("/v1/authz")).isEqualTo("/v1/authz");
+        assertThat(Route.path("http://gw.example/v1/authz?a=b")).isEqualTo("/v1/authz");
+        assertThat(Route.path("http://gw.example")).isEqualTo("/");
+        assertThat(Route.path("h://x/y")).isEqualTo("/y");
+        assertThat(Route.path("://x/y")).as("no scheme before ://").isEqualTo("://x/y");
+        assertThat(Route.path("/a://x/y")).isEqualTo("/a://x/y");
     }
 }

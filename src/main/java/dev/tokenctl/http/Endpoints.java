@@ -3,7 +3,6 @@ package dev.tokenctl.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenctl.app.ServeOptions;
 import dev.tokenctl.app.TokenMetrics;
-import dev.tokenctl.core.IpFilter;
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
@@ -36,18 +35,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The endpoints: thin like the commands, they parse the request, ask the application, and answer
- * with the status {@link Decision} gives. Every answer reads the store afresh (no cache), so it
- * reflects every change committed before the request arrived.
+ * with the status {@link Decision} gives, telling {@link Outcome} what the request came to.
+ * Every answer reads the store afresh (no cache), so it reflects every change committed before
+ * the request arrived. {@link Observed} counts and logs what they answer.
  */
-final class Checks {
-    static final int MAX_FORM = 16 * 1024;
+final class Endpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Pool pool;
     private final RecordWriter records;
     private final ClientAddress clients;
     private final ServeOptions options;
-    private final AccessLog log;
     private final Metrics metrics;
     /** The health probe's thread, and the probe running on it, if any. */
     private final ExecutorService probes = Executors.newSingleThreadExecutor(r -> {
@@ -57,62 +55,49 @@ final class Checks {
     });
     private CompletableFuture<Boolean> probe;
 
-    Checks(Pool pool, RecordWriter records, ClientAddress clients, ServeOptions options, AccessLog log, Metrics metrics) {
+    Endpoints(Pool pool, RecordWriter records, ClientAddress clients, ServeOptions options, Metrics metrics) {
         this.pool = pool;
         this.records = records;
         this.clients = clients;
         this.options = options;
-        this.log = log;
         this.metrics = metrics;
     }
 
-    /** What one request came to, for the answer, the access log and the metrics. */
-    private static final class Outcome {
-        Decision decision = Decision.UNAVAILABLE;
-        String reason = "store-error";
+    /** What one request came to, for the access log and the metrics; a check's endpoint fills it in. */
+    static final class Outcome {
+        String decision = Observed.NONE;
+        String reason;
         String tokenId;
         String detail;
+        /** The connection's address, and the client's as the request names it (null when unknown). */
+        final IPAddress peer;
         IPAddress client;
+
+        Outcome(IPAddress peer) {
+            this.peer = peer;
+            this.client = peer;
+        }
+
+        void decided(Decision decision, String reason) {
+            this.decision = decision.label;
+            this.reason = reason;
+        }
     }
 
-    /** The answer to {@code request} from {@code peer}, the connection's address as {@link ClientAddress#parse} reads it. */
-    FullHttpResponse answer(FullHttpRequest request, IPAddress peer) {
-        long start = System.nanoTime();
-        String path = path(request.uri());
-        if (path.equals("/v1/authz") || path.startsWith("/v1/authz/")) {
-            return check(request, peer, "authz", start, this::authz);
-        } else if (path.equals("/v1/introspect")) {
-            return check(request, peer, "introspect", start, this::introspect);
-        } else if (path.equals("/healthz")) {
-            return health();
-        } else if (path.equals("/metrics")) {
-            return metrics();
-        }
+    /** The answer of {@code route} to {@code request} from {@code peer}, the connection's address. */
+    FullHttpResponse answer(Route route, FullHttpRequest request, IPAddress peer, Outcome outcome) {
+        return switch (route) {
+            case AUTHZ -> authz(request, peer, outcome);
+            case INTROSPECT -> introspect(request, peer, outcome);
+            case HEALTHZ -> health(outcome);
+            case METRICS -> metrics(outcome);
+            case OTHER -> notFound(outcome);
+        };
+    }
+
+    private static FullHttpResponse notFound(Outcome outcome) {
+        outcome.reason = "not-found";
         return send(HttpResponseStatus.NOT_FOUND, "application/json", "{\"error\":\"not_found\"}");
-    }
-
-    private interface Endpoint {
-        FullHttpResponse answer(FullHttpRequest request, IPAddress peer, Outcome outcome);
-    }
-
-    private FullHttpResponse check(FullHttpRequest request, IPAddress peer, String endpoint, long start,
-                                   Endpoint handler) {
-        Outcome outcome = new Outcome();
-        outcome.client = peer;
-        int status = 500;
-        try {
-            FullHttpResponse response = handler.answer(request, peer, outcome);
-            status = response.status().code();
-            return response;
-        } finally {
-            long nanos = System.nanoTime() - start;
-            metrics.record(endpoint, outcome.decision.label, outcome.reason, nanos);
-            if (log.enabled()) {
-                log.write(new AccessLog.Line(Instant.now().toString(), IpFilter.format(peer),
-                        outcome.client == null ? null : IpFilter.format(outcome.client), endpoint, status,
-                        outcome.decision.label, outcome.reason, outcome.tokenId, outcome.detail, nanos / 1e6));
-            }
-        }
     }
 
     private FullHttpResponse authz(FullHttpRequest request, IPAddress peer, Outcome outcome) {
@@ -120,9 +105,8 @@ final class Checks {
         outcome.client = clients.of(peer, headers.getAll("X-Forwarded-For"), headers.get("X-Real-IP"));
         String token = bearer(headers);
         if (token == null) {
-            outcome.decision = Decision.NO_TOKEN;
-            outcome.reason = "no-token";
-            return deny(outcome.decision);
+            outcome.decided(Decision.NO_TOKEN, "no-token");
+            return deny(Decision.NO_TOKEN);
         }
         Set<Permission> required = EnumSet.noneOf(Permission.class);
         List<String> unknown = new ArrayList<>();
@@ -148,10 +132,10 @@ final class Checks {
             v = new Verification(Verification.Reason.MISSING_PERMISSION, v.token());
             outcome.detail = "not a permission: " + String.join(", ", unknown);
         }
-        outcome.decision = Decision.of(v.reason());
-        outcome.reason = v.reason().label();
+        Decision decision = Decision.of(v.reason());
+        outcome.decided(decision, v.reason().label());
         if (!v.valid()) {
-            return deny(outcome.decision);
+            return deny(decision);
         }
         Token t = v.token();
         FullHttpResponse response = send(HttpResponseStatus.OK, "application/json", "{\"valid\":true}");
@@ -170,17 +154,11 @@ final class Checks {
         HttpHeaders headers = request.headers();
         outcome.client = clients.of(peer, headers.getAll("X-Forwarded-For"), headers.get("X-Real-IP"));
         if (!request.method().equals(HttpMethod.POST)) {
-            outcome.decision = Decision.INVALID_TOKEN;
-            outcome.reason = "method-not-allowed";
+            outcome.decided(Decision.INVALID_TOKEN, "method-not-allowed");
             FullHttpResponse response = send(HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
                     "{\"error\":\"invalid_request\"}");
             response.headers().set("Allow", "POST");
             return response;
-        }
-        if (request.content().readableBytes() > MAX_FORM) {
-            outcome.decision = Decision.INVALID_TOKEN;
-            outcome.reason = "too-large";
-            return send(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "application/json", "{\"error\":\"invalid_request\"}");
         }
         String caller = bearer(headers);
         Verification asker = caller == null ? null : verify(caller, outcome.client, Set.of(), outcome);
@@ -188,10 +166,10 @@ final class Checks {
             return deny(Decision.UNAVAILABLE);
         }
         if (asker == null || !asker.valid() || !options.introspectionCallers().contains(asker.token().name())) {
-            outcome.decision = caller == null ? Decision.NO_TOKEN : Decision.INVALID_TOKEN;
-            outcome.reason = caller == null ? "no-token" : "caller-refused";
+            Decision decision = caller == null ? Decision.NO_TOKEN : Decision.INVALID_TOKEN;
+            outcome.decided(decision, caller == null ? "no-token" : "caller-refused");
             outcome.tokenId = null;
-            return deny(outcome.decision);
+            return deny(decision);
         }
         Map<String, List<String>> form = query(request.content().toString(StandardCharsets.UTF_8));
         String token = first(form, "token");
@@ -199,16 +177,14 @@ final class Checks {
         IPAddress address = clientIp == null ? null : ClientAddress.parse(clientIp);
         if (token == null || (clientIp != null && address == null)) {
             // Nothing to check, or an address that is none: not active, as RFC 7662 answers.
-            outcome.decision = Decision.INVALID_TOKEN;
-            outcome.reason = "malformed";
+            outcome.decided(Decision.INVALID_TOKEN, "malformed");
             return send(HttpResponseStatus.OK, "application/json", "{\"active\":false}");
         }
         Verification v = verify(token, address, Set.of(), outcome);
         if (v == null) {
             return deny(Decision.UNAVAILABLE);
         }
-        outcome.decision = v.valid() ? Decision.ALLOW : Decision.INVALID_TOKEN;
-        outcome.reason = v.reason().label();
+        outcome.decided(v.valid() ? Decision.ALLOW : Decision.INVALID_TOKEN, v.reason().label());
         if (!v.valid()) {
             return send(HttpResponseStatus.OK, "application/json", "{\"active\":false}");
         }
@@ -250,8 +226,7 @@ final class Checks {
             outcome.tokenId = v.token() == null ? null : v.token().id();
             return v;
         } catch (RuntimeException e) {
-            outcome.decision = Decision.UNAVAILABLE;
-            outcome.reason = "store-error";
+            outcome.decided(Decision.UNAVAILABLE, "store-error");
             outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
             return null;
         }
@@ -262,7 +237,7 @@ final class Checks {
      * a thread of its own: a store that hangs holds that thread and its connection, not one per
      * call, and the probe gives its connection back or drops it only when the read has ended.
      */
-    private FullHttpResponse health() {
+    private FullHttpResponse health(Outcome outcome) {
         CompletableFuture<Boolean> running;
         synchronized (this) {
             if (probe == null || probe.isDone()) {
@@ -276,6 +251,7 @@ final class Checks {
         } catch (Exception e) {
             ok = false;
         }
+        outcome.reason = ok ? "ok" : "store-error";
         return ok ? send(HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n")
                 : send(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "store unavailable\n");
     }
@@ -290,9 +266,10 @@ final class Checks {
         return true;
     }
 
-    private FullHttpResponse metrics() {
+    private FullHttpResponse metrics(Outcome outcome) {
         StringBuilder text = new StringBuilder(4096);
         metrics.write(text, records.dropped());
+        outcome.reason = "ok";
         try (Pool.Lease lease = pool.lease()) {
             StringBuilder gauges = new StringBuilder();
             TokenMetrics.write(lease.application(), options.metricsExpiryWindow(), Map.of(), gauges);
@@ -300,6 +277,7 @@ final class Checks {
             lease.keep();
         } catch (RuntimeException e) {
             // No gauges while the store cannot answer; the request metrics still go out.
+            outcome.reason = "store-error";
         }
         return send(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", text.toString());
     }
@@ -330,18 +308,6 @@ final class Checks {
             }
         }
         return out.toString();
-    }
-
-    /** The raw path of a request target, in origin form ("/a?b") or absolute form ("http://host/a?b"). */
-    static String path(String target) {
-        int question = target.indexOf('?');
-        String path = question == -1 ? target : target.substring(0, question);
-        int scheme = path.indexOf("://");
-        if (scheme > 0 && !path.startsWith("/")) {
-            int slash = path.indexOf('/', scheme + 3);
-            return slash == -1 ? "/" : path.substring(slash);
-        }
-        return path;
     }
 
     /** The query of a request target; "" for none. */
