@@ -66,22 +66,24 @@ final class Connections extends ChannelInitializer<SocketChannel> {
     private final ExecutorService threads;
     private final SSLContext tls;
     private final long requestMillis;
+    private final int maxConnections;
     private final Set<Channel> open = new HashSet<>();
     /** Connections that have never completed a request, in the order they came. */
     private final Set<Channel> unheard = new LinkedHashSet<>();
     /** Connections between requests, in the order they became idle. */
     private final Set<Channel> idle = new LinkedHashSet<>();
 
-    Connections(Observed observed, ExecutorService threads, SSLContext tls, long requestMillis) {
+    Connections(Observed observed, ExecutorService threads, SSLContext tls, long requestMillis, int maxConnections) {
         this.observed = observed;
         this.threads = threads;
         this.tls = tls;
         this.requestMillis = requestMillis;
+        this.maxConnections = maxConnections;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        if (open.size() >= MAX_CONNECTIONS && !evictOne()) {
+        if (open.size() >= maxConnections && !evictOne()) {
             channel.close();
             return;
         }
@@ -117,11 +119,6 @@ final class Connections extends ChannelInitializer<SocketChannel> {
         open.remove(channel);
         unheard.remove(channel);
         idle.remove(channel);
-    }
-
-    /** Open connections, for tests. */
-    int open() {
-        return open.size();
     }
 
     /**

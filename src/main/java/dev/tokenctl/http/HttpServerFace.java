@@ -53,14 +53,19 @@ public final class HttpServerFace implements Server {
     private static final String UNKNOWN_ID = "tctl_0000000000000000";
 
     private final long requestMillis;
+    private final int maxConnections;
 
     public HttpServerFace() {
-        this(TimeUnit.SECONDS.toMillis(REQUEST_SECONDS));
+        this(TimeUnit.SECONDS.toMillis(REQUEST_SECONDS), Connections.MAX_CONNECTIONS);
     }
 
-    /** A server that gives a request {@code requestMillis} to arrive whole: tests wait less than REQUEST_SECONDS. */
-    HttpServerFace(long requestMillis) {
+    /**
+     * A server that gives a request {@code requestMillis} to arrive whole and keeps at most
+     * {@code maxConnections} open: tests wait less than REQUEST_SECONDS, and fill a smaller cap.
+     */
+    HttpServerFace(long requestMillis, int maxConnections) {
         this.requestMillis = requestMillis;
+        this.maxConnections = maxConnections;
     }
 
     @Override
@@ -86,7 +91,7 @@ public final class HttpServerFace implements Server {
             CompletableFuture<String> store = CompletableFuture.supplyAsync(() -> warmUp(pool, records), threads);
             Metrics metrics = new Metrics();
             Observed observed = new Observed(new Endpoints(pool, records, clients, options, metrics), metrics, log, err);
-            started.server = bind(address, loops, new Connections(observed, threads, tls, requestMillis));
+            started.server = bind(address, loops, new Connections(observed, threads, tls, requestMillis, maxConnections));
             err.println("tokenctl: serving on " + (tls == null ? "http" : "https") + "://"
                     + hostPort(started.address()) + " (store: " + described(store) + ")");
             err.flush();

@@ -297,6 +297,29 @@ class EndpointsTest {
         }
     }
 
+    @Test
+    void anErrorInsideAnEndpointIsA500AndOneLineNeverAHungRequest() {
+        StringWriter log = new StringWriter();
+        StringWriter errors = new StringWriter();
+        Supplier<Application> exhausted = () -> {
+            throw new OutOfMemoryError("Java heap space");
+        };
+        Pool failing = new Pool(exhausted, 2);
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of(), null, null, false, "-", Duration.ofDays(30));
+        Metrics counted = new Metrics();
+        Observed observed = new Observed(new Endpoints(failing, records, new ClientAddress(List.of()), options, counted),
+                counted, AccessLog.open("-", new PrintWriter(log)), new PrintWriter(errors));
+        for (String uri : List.of("/v1/authz", "/metrics")) {
+            FullHttpResponse answer = observed.answer(request(HttpMethod.GET, uri, "", "Authorization", "Bearer x"), PEER);
+            assertThat(answer.status().code()).as(uri).isEqualTo(500);
+            assertThat(body(answer)).isEqualTo("{\"error\":\"server_error\"}");
+        }
+        assertThat(errors.toString()).isEqualTo(
+                "tokenctl: error: internal error answering authz: OutOfMemoryError (the client got 500; report it)\n"
+                + "tokenctl: error: internal error answering metrics: OutOfMemoryError (the client got 500; report it)\n");
+        assertThat(log.toString()).contains("\"endpoint\":\"authz\",\"status\":500,\"decision\":\"error\",\"reason\":\"internal-error\"");
+    }
+
     private static FullHttpRequest request(HttpMethod method, String uri, String body, String... headers) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));

@@ -271,7 +271,7 @@ class HttpServerFaceTest {
 
     @Test
     void aRequestMustArriveWholeInTimeAndTheClockStartsAgainForTheNext() throws Exception {
-        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(800))) {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(800, Connections.MAX_CONNECTIONS))) {
             try (Socket slow = new Socket("127.0.0.1", server.port())) {
                 slow.setSoTimeout(10_000);
                 long start = System.nanoTime();
@@ -293,37 +293,140 @@ class HttpServerFaceTest {
     }
 
     @Test
-    void connectionsBeyondTheCapAreClosedAtOnce() throws Exception {
-        try (Serving server = new Serving(options("127.0.0.1", 0))) {
-            List<Socket> open = new ArrayList<>();
-            try {
-                for (int i = 0; i < Connections.MAX_CONNECTIONS; i++) {
-                    open.add(new Socket("127.0.0.1", server.port()));
-                }
-                Socket last = open.get(open.size() - 1);
-                last.setSoTimeout(10_000);
-                last.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
-                        .as("the last within the cap").isEqualTo("HTTP/1.1 200");
-                try (Socket beyond = new Socket("127.0.0.1", server.port())) {
-                    beyond.setSoTimeout(10_000);
-                    assertThat(readOrReset(beyond.getInputStream())).as("one beyond the cap").isEqualTo(-1);
-                }
-            } finally {
-                for (Socket socket : open) {
-                    socket.close();
+    void atTheCapTheConnectionThatNeverSpokeGivesItsPlaceThenTheOneIdleLongest() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(30_000, 3))) {
+            try (Socket idle = new Socket("127.0.0.1", server.port());
+                 Socket silent = new Socket("127.0.0.1", server.port())) {
+                idle.setSoTimeout(10_000);
+                silent.setSoTimeout(10_000);
+                assertThat(ask(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+                try (Socket third = new Socket("127.0.0.1", server.port());
+                     Socket speaking = new Socket("127.0.0.1", server.port())) {
+                    speaking.setSoTimeout(10_000);
+                    assertThat(ask(speaking, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).as("the fourth, at a cap of 3")
+                            .startsWith("HTTP/1.1 200");
+                    assertThat(readOrReset(silent.getInputStream())).as("the one that never spoke").isEqualTo(-1);
+                    assertThat(ask(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).as("the idle one stays")
+                            .startsWith("HTTP/1.1 200");
+                    try (Socket fifth = new Socket("127.0.0.1", server.port())) {
+                        fifth.setSoTimeout(10_000);
+                        assertThat(ask(fifth, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+                        third.setSoTimeout(10_000);
+                        assertThat(readOrReset(third.getInputStream())).as("the next that never spoke").isEqualTo(-1);
+                        try (Socket sixth = new Socket("127.0.0.1", server.port())) {
+                            sixth.setSoTimeout(10_000);
+                            assertThat(ask(sixth, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+                            assertThat(readOrReset(speaking.getInputStream())).as("none unheard left: the one idle longest")
+                                    .isEqualTo(-1);
+                            assertThat(ask(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).as("idle since later")
+                                    .startsWith("HTTP/1.1 200");
+                        }
+                    }
                 }
             }
-            int status = 0;
-            for (int i = 0; i < 50 && status != 200; i++) {
-                try {
-                    status = get(HTTP, server.base() + "/healthz").statusCode();
-                } catch (IOException closed) {
-                    Thread.sleep(100);  // until the server has seen the others go
-                }
-            }
-            assertThat(status).as("answered again once they are gone").isEqualTo(200);
         }
+    }
+
+    @Test
+    void aConnectionThatSaysNothingIsClosedAtTheRequestDeadlineFromItsAcceptWithTlsToo() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        PemTest.pair("EC", cert, key);
+        for (ServeOptions options : List.of(options("127.0.0.1", 0),
+                new ServeOptions("127.0.0.1", 0, List.of(), List.of(), cert, key, false, null, Duration.ofDays(30)))) {
+            try (Serving server = new Serving(options, new HttpServerFace(800, Connections.MAX_CONNECTIONS));
+                 Socket silent = new Socket("127.0.0.1", server.port())) {
+                silent.setSoTimeout(10_000);
+                long start = System.nanoTime();
+                assertThat(readOrReset(silent.getInputStream())).as("cut off").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as(server.base())
+                        .isBetween(Duration.ofMillis(600), Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void bodiesAreRefusedAtTheHeaderStageOrAsTheyGrowAndOnlyTheFormIsKept() throws Exception {
+        String token = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of("kong"), null, null, false, "-",
+                Duration.ofDays(30));
+        try (Serving server = new Serving(options);
+             Socket declared = new Socket("127.0.0.1", server.port())) {
+            declared.setSoTimeout(10_000);
+            assertThat(ask(declared, "POST /v1/authz HTTP/1.1\r\nHost: x\r\nContent-Length: " + (Route.NO_BODY + 1)
+                    + "\r\n\r\n")).as("answered before any of the body").startsWith("HTTP/1.1 413");
+            assertThat(readOrReset(declared.getInputStream())).as("and closed").isEqualTo(-1);
+
+            String chunk = Integer.toHexString(Route.NO_BODY) + "\r\n" + "a".repeat(Route.NO_BODY) + "\r\n";
+            assertThat(statuses(exchange(server.port(), "POST /v1/authz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + chunk + "1\r\na\r\n0\r\n\r\n"))).as("a chunked body one byte over").containsExactly("413");
+            assertThat(statuses(exchange(server.port(), "POST /v1/authz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunk + "0\r\n\r\n")))
+                    .as("a body within the limit is thrown away").containsExactly("200");
+
+            String form = "token=" + token + "&pad=" + "a".repeat(Route.MAX_FORM - token.length() - 11);
+            assertThat(form).hasSize(Route.MAX_FORM);
+            String whole = exchange(server.port(), "POST /v1/introspect HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Length: " + form.length() + "\r\nConnection: close\r\n\r\n" + form);
+            assertThat(whole).as("a form of the largest size is read").contains("\"active\":true");
+            assertThat(statuses(exchange(server.port(), "POST /v1/introspect HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                    + (Route.MAX_FORM + 1) + "\r\n\r\n"))).containsExactly("413");
+            try (Socket continued = new Socket("127.0.0.1", server.port())) {
+                continued.setSoTimeout(10_000);
+                assertThat(ask(continued, "POST /v1/introspect HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                        + "Content-Length: 5\r\n\r\n")).startsWith("HTTP/1.1 100 Continue");
+            }
+            assertThat(server.out.toString()).contains("\"endpoint\":\"authz\",\"status\":413,\"decision\":\"none\",\"reason\":\"too-large\"",
+                    "\"endpoint\":\"introspect\",\"status\":413");
+        }
+    }
+
+    @Test
+    void anHttp10ClientAskingForKeepAliveIsToldSoAndKept() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0));
+             Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            for (int i = 0; i < 2; i++) {
+                String answer = ask(socket, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+                assertThat(answer).as("answer %d", i + 1).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: keep-alive");
+            }
+            assertThat(exchange(server.port(), "GET /healthz HTTP/1.0\r\n\r\n")).as("without it, closed after the answer")
+                    .startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("keep-alive");
+        }
+    }
+
+    @Test
+    void everyRequestIsCountedAndLoggedWithItsStatusWhoeverAnswersIt() throws Exception {
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of(), null, null, false, "-", Duration.ofDays(30));
+        try (Serving server = new Serving(options)) {
+            exchange(server.port(), "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            exchange(server.port(), "GET /healthz?" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(17_000) + "\r\n\r\n");
+            exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nonsense\r\n\r\n");
+            exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String metrics = exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(metrics).contains(
+                    "tokenctl_requests_total{endpoint=\"other\",decision=\"none\",reason=\"not-found\"} 1",
+                    "tokenctl_requests_total{endpoint=\"other\",decision=\"none\",reason=\"uri-too-long\"} 1",
+                    "tokenctl_requests_total{endpoint=\"other\",decision=\"none\",reason=\"headers-too-large\"} 1",
+                    "tokenctl_requests_total{endpoint=\"other\",decision=\"none\",reason=\"bad-request\"} 1",
+                    "tokenctl_requests_total{endpoint=\"healthz\",decision=\"none\",reason=\"ok\"} 1");
+            exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(server.out.toString().lines().map(line -> line.replaceAll(".*\"endpoint\":\"(\\w+)\",\"status\":(\\d+).*", "$1 $2")))
+                    .containsExactly("other 404", "other 414", "other 431", "other 400", "healthz 200", "metrics 200", "metrics 200");
+        }
+    }
+
+    /** Writes {@code request} and reads what has come back within a moment of the first byte. */
+    private static String ask(Socket socket, String request) throws IOException, InterruptedException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        int first = in.read();
+        if (first == -1) {
+            return "";
+        }
+        Thread.sleep(50);
+        return (char) first + new String(in.readNBytes(in.available()), StandardCharsets.US_ASCII);
     }
 
     private static int readOrReset(InputStream in) throws IOException {
