@@ -31,6 +31,7 @@ public final class Application implements AutoCloseable {
     private String dbArgument;
     private Store store;
     private EarlyConnection early;
+    private boolean existingOnly;
 
     /** {@code warnings} receives one line each, such as a store others can read, for the face to show. */
     public Application(Environment environment, Consumer<String> warnings) {
@@ -79,12 +80,29 @@ public final class Application implements AutoCloseable {
         return environment.dataDirectory().resolve("tokens.db").toString();
     }
 
+    /**
+     * From now on the selected store is opened only when it exists: a store file gone from its
+     * place is an error of kind STORAGE rather than a new, empty store, which a server would
+     * answer from as if every token were unknown. The command line creates one on first use.
+     */
+    public void existingOnly() {
+        existingOnly = true;
+    }
+
     /** The store, opened (and created or migrated) on first use. */
     public Store store() {
         if (store == null) {
-            store = open(storeLocation());
+            store = open(storeLocation(), !existingOnly);
         }
         return store;
+    }
+
+    /**
+     * Whether the store, when open, is still the one its location names ({@link Store#current});
+     * true before it is opened, as it will be the one named then.
+     */
+    public boolean current() {
+        return store == null || store.current();
     }
 
     /**
@@ -96,14 +114,14 @@ public final class Application implements AutoCloseable {
      */
     public Store open(String location, String option) {
         Stores.refusePassword(location, option);
-        return open(location);
+        return open(location, true);
     }
 
-    private Store open(String location) {
+    private Store open(String location, boolean create) {
         EarlyConnection connection = early;
         early = null;
         Store opened = Stores.open(location, environment.env(), environment.user(), lockTimeout(),
-                environment.cacheDirectory(), connection);
+                environment.cacheDirectory(), connection, create);
         Path file = Stores.sqlitePath(location);
         if (file != null) {
             Exposure.of(file).forEach(warnings);

@@ -32,6 +32,16 @@ public interface Store extends AutoCloseable {
     /** The engine, the location as messages may show it, and the schema version. */
     Description describe();
 
+    /**
+     * Whether this open store is still the one its location names now: false for a store kept in
+     * a file once another file was renamed over it or it was deleted, as this connection then
+     * reads a file no one else sees. Asks the file system at most once, never the store; true
+     * for a store on a server.
+     */
+    default boolean current() {
+        return true;
+    }
+
     /** How much the store holds, tokens by their status at {@code now}: one query. */
     Counts counts(Instant now);
 

@@ -7,8 +7,9 @@ import java.util.function.Supplier;
 
 /**
  * Applications for the server's threads, each with its own store connection (an application
- * is not thread-safe): lent for a request and given back; one whose store failed is closed,
- * and a new one connects again on the next request.
+ * is not thread-safe): lent for a request and given back; one whose store failed, or whose
+ * store file was replaced or deleted since it opened it, is closed, and a new one connects
+ * again to the store its location names then.
  */
 final class Pool implements AutoCloseable {
     private final Supplier<Application> applications;
@@ -48,9 +49,15 @@ final class Pool implements AutoCloseable {
         }
     }
 
+    /** An idle application whose store is still current, else a new one; the stale are closed on the way. */
     Lease lease() {
-        Application application = idle.poll();
-        return new Lease(application != null ? application : applications.get());
+        for (Application application = idle.poll(); application != null; application = idle.poll()) {
+            if (application.current()) {
+                return new Lease(application);
+            }
+            application.close();
+        }
+        return new Lease(applications.get());
     }
 
     @Override

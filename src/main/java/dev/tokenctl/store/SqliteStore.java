@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The store in one SQLite file: WAL mode, foreign keys on, a busy timeout so that parallel
@@ -31,12 +33,15 @@ public final class SqliteStore extends JdbcStore {
 
     private final Path path;
     private final Duration busyTimeout;
+    /** The identity of the file opened, null when it could not be read. */
+    private final Object fileKey;
 
     /** JdbcStore's location is the path as messages show it: escaped, and any token in it hidden. */
-    private SqliteStore(Connection connection, Path path, Duration busyTimeout) {
+    private SqliteStore(Connection connection, Path path, Duration busyTimeout, Object fileKey) {
         super(connection, shown(path.toString()));
         this.path = path;
         this.busyTimeout = busyTimeout;
+        this.fileKey = fileKey;
     }
 
     /**
@@ -47,10 +52,32 @@ public final class SqliteStore extends JdbcStore {
      *     path; STORAGE when it cannot be opened, is not a store, or is newer
      */
     public static SqliteStore open(Path path, Duration busyTimeout) {
+        return open(path, busyTimeout, true);
+    }
+
+    /**
+     * Opens the store at {@code path} as {@link #open(Path, Duration)} does, or, without
+     * {@code create}, only when its file exists: neither the file nor its directory is made.
+     *
+     * @throws TokenctlException STORAGE too when, without {@code create}, the file does not exist
+     */
+    public static SqliteStore open(Path path, Duration busyTimeout, boolean create) {
         String location = path.toString();
         checkPlainPath(location);
-        create(path);
+        if (create) {
+            create(path);
+        } else if (!Files.exists(path)) {
+            throw new TokenctlException(TokenctlException.Kind.STORAGE, "store file " + shown(location)
+                    + " does not exist (put the store back there, or point --db or TOKENCTL_DB at it)");
+        }
+        // Read before the connection opens: a file swapped in between then shows as replaced, and
+        // costs one needless reopen, rather than the old file passing for current.
+        Object key = fileKey(path);
         SQLiteConfig config = new SQLiteConfig();
+        if (!create) {
+            // The file may be deleted after the check above: SQLite would then create an empty one.
+            config.resetOpenMode(SQLiteOpenMode.CREATE);
+        }
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
@@ -58,7 +85,7 @@ public final class SqliteStore extends JdbcStore {
         Connection connection = null;
         try {
             connection = config.createConnection("jdbc:sqlite:" + location);
-            SqliteStore store = new SqliteStore(connection, path, busyTimeout);
+            SqliteStore store = new SqliteStore(connection, path, busyTimeout, key);
             // Set here rather than in the config so that the busy timeout already applies: many
             // processes may open a new store at once, and switching it to WAL takes a lock.
             if (!"wal".equals(store.first("PRAGMA journal_mode", rs -> rs.getString(1)).orElse(""))) {
@@ -72,6 +99,29 @@ public final class SqliteStore extends JdbcStore {
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
+        }
+    }
+
+    /**
+     * Whether the path still names the file this connection opened: not when another file was
+     * renamed over it or it was deleted.
+     */
+    @Override
+    public boolean current() {
+        Object now = fileKey(path);
+        return now != null && now.equals(fileKey);
+    }
+
+    /**
+     * Device and inode of the file the path names, null when there is none. Links are followed,
+     * as SQLite follows them: the file read is the one a link points to, so a link pointed at
+     * another file, or a file renamed over its target, is another store.
+     */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 

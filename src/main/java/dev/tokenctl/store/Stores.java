@@ -25,11 +25,23 @@ public final class Stores {
      */
     public static Store open(String location, Map<String, String> env, String user, Duration lockTimeout,
                              Path cacheDirectory, EarlyConnection early) {
+        return open(location, env, user, lockTimeout, cacheDirectory, early, true);
+    }
+
+    /**
+     * Opens the store at {@code location} as the other {@code open} does, or, without
+     * {@code create}, an SQLite store only when its file exists. A PostgreSQL database is never
+     * created here either way.
+     *
+     * @throws TokenctlException STORAGE too when, without {@code create}, the file does not exist
+     */
+    public static Store open(String location, Map<String, String> env, String user, Duration lockTimeout,
+                             Path cacheDirectory, EarlyConnection early, boolean create) {
         if (PostgresLocation.matches(location)) {
             return PostgresStore.open(location, env, user, lockTimeout, early);
         }
         NativeLibrary.prepare(cacheDirectory);
-        return SqliteStore.open(sqlitePath(location), lockTimeout);
+        return SqliteStore.open(sqlitePath(location), lockTimeout, create);
     }
 
     /** Whether {@code location} names a PostgreSQL store rather than a file. */

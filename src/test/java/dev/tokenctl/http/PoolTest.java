@@ -1,17 +1,25 @@
 package dev.tokenctl.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenctl.app.Application;
 import dev.tokenctl.core.Store;
+import dev.tokenctl.core.TokenctlException;
 import dev.tokenctl.testing.LocalStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server's applications: a kept one is lent again up to the pool's size; others are closed. */
+/**
+ * The server's applications: a kept one is lent again up to the pool's size while its store is
+ * the file the path names; others are closed.
+ */
 class PoolTest {
     @TempDir
     Path dir;
@@ -21,6 +29,24 @@ class PoolTest {
         Application application = new LocalStore(dir).application();
         made.add(application);
         return application;
+    }
+
+    /** An application as the server makes one: it never creates the store. */
+    private Application serverApplication() {
+        Application application = application();
+        application.existingOnly();
+        return application;
+    }
+
+    /** A store file elsewhere holding one token, named so, as a backup would; returns the token's id. */
+    private String backupWith(String name) {
+        return new LocalStore(dir.resolve("backup")).newTokenId(name);
+    }
+
+    /** Renames the backup's file over the store's, as {@code mv} does. */
+    private void restoreBackup() throws IOException {
+        Files.move(dir.resolve("backup").resolve("tokens.db"), dir.resolve("tokens.db"),
+                StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static boolean open(Store store) {
@@ -59,5 +85,74 @@ class PoolTest {
         last.close();
         pool.close();
         assertThat(open(lastStore)).as("closed with the pool").isFalse();
+    }
+
+    @Test
+    void aStoreIsLentAgainUntilAnotherFileIsRenamedOverIt() throws IOException {
+        LocalStore local = new LocalStore(dir);
+        String old = local.newTokenId("old");
+        String restored = backupWith("restored");
+        Pool pool = new Pool(this::serverApplication, 2);
+        Store first = null;
+        for (int i = 0; i < 3; i++) {
+            try (Pool.Lease lease = pool.lease()) {
+                assertThat(lease.application().store().token(old)).isPresent();
+                first = lease.application().store();
+                lease.keep();
+            }
+        }
+        assertThat(made).as("one connection while the file stays").hasSize(1);
+
+        restoreBackup();
+        try (Pool.Lease lease = pool.lease()) {
+            Store store = lease.application().store();
+            assertThat(store.token(restored)).as("the file renamed over the path").isPresent();
+            assertThat(store.token(old)).isEmpty();
+            lease.keep();
+        }
+        assertThat(made).hasSize(2);
+        assertThat(open(first)).as("the replaced file's connection closed").isFalse();
+        local.tokenctl("token", "revoke", "restored");
+        try (Pool.Lease lease = pool.lease()) {
+            assertThat(lease.application().store().token(restored).orElseThrow().revokedAt()).isNotNull();
+            lease.keep();
+        }
+        assertThat(made).as("the new file's connection lent again").hasSize(2);
+        pool.close();
+    }
+
+    @Test
+    void aDeletedStoreFailsEveryLeaseWithoutBeingMadeAgainUntilItIsBack() throws IOException {
+        String gone = new LocalStore(dir).newTokenId("gone");
+        String restored = backupWith("restored");
+        Pool pool = new Pool(this::serverApplication, 2);
+        Store first;
+        try (Pool.Lease lease = pool.lease()) {
+            first = lease.application().store();
+            assertThat(first.token(gone)).isPresent();
+            lease.keep();
+        }
+
+        Files.delete(dir.resolve("tokens.db"));
+        for (int i = 0; i < 2; i++) {
+            try (Pool.Lease lease = pool.lease()) {
+                assertThatThrownBy(() -> lease.application().store())
+                        .isInstanceOfSatisfying(TokenctlException.class,
+                                e -> assertThat(e.kind()).isEqualTo(TokenctlException.Kind.STORAGE))
+                        .hasMessage("store file " + dir.resolve("tokens.db")
+                                + " does not exist (put the store back there, or point --db or TOKENCTL_DB at it)");
+            }
+        }
+        assertThat(open(first)).as("the deleted file's connection closed").isFalse();
+        assertThat(dir.resolve("tokens.db")).as("no new store in its place").doesNotExist();
+
+        restoreBackup();
+        try (Pool.Lease lease = pool.lease()) {
+            Store store = lease.application().store();
+            assertThat(store.token(restored)).isPresent();
+            assertThat(store.token(gone)).isEmpty();
+            lease.keep();
+        }
+        pool.close();
     }
 }

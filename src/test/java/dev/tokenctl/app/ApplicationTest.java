@@ -1,0 +1,59 @@
+package dev.tokenctl.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenctl.core.TokenctlException;
+import dev.tokenctl.testing.LocalStore;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opening the store: the command line makes it on first use, a server only opens the one that is there. */
+class ApplicationTest {
+    @TempDir
+    Path dir;
+
+    private Application application(Path store, boolean existingOnly) {
+        Application application = new Application(new Environment(Map.of("TOKENCTL_DB", store.toString(),
+                "HOME", dir.toString()), Clock.systemUTC(), InputStream.nullInputStream(), "tester"), warning -> { });
+        if (existingOnly) {
+            application.existingOnly();
+        }
+        return application;
+    }
+
+    @Test
+    void anExistingOnlyApplicationNeverMakesTheStoreAndTellsWhenItsFileIsReplaced() throws Exception {
+        String restored = new LocalStore(dir.resolve("backup")).newTokenId("restored");
+        Path file = dir.resolve("data").resolve("tokens.db");
+        try (Application server = application(file, true)) {
+            assertThat(server.current()).as("nothing open yet: the next use opens the file named then").isTrue();
+            assertThatThrownBy(server::store).isInstanceOfSatisfying(TokenctlException.class,
+                    e -> assertThat(e.kind()).isEqualTo(TokenctlException.Kind.STORAGE))
+                    .hasMessage("store file " + file + " does not exist (put the store back there, or point --db or"
+                            + " TOKENCTL_DB at it)");
+            assertThat(dir.resolve("data")).as("neither the file nor its directory made").doesNotExist();
+        }
+
+        try (Application cli = application(file, false)) {
+            assertThat(cli.store().counts(Instant.now()).empty()).as("the command line makes it").isTrue();
+        }
+        try (Application server = application(file, true)) {
+            assertThat(server.store().token(restored)).isEmpty();
+            assertThat(server.current()).isTrue();
+            Files.move(dir.resolve("backup").resolve("tokens.db"), file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            assertThat(server.current()).as("another file renamed over it").isFalse();
+        }
+        try (Application server = application(file, true)) {
+            assertThat(server.store().token(restored)).isPresent();
+        }
+    }
+}
