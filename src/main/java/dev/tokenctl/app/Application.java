@@ -13,7 +13,9 @@ import dev.tokenctl.store.Stores;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * tokenctl as every face uses it, the command line and the HTTP server alike: built from the
@@ -44,13 +46,18 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * Another application on the same store, with the same environment and warnings: one for
-     * each thread of a server, since an application is not thread-safe.
+     * Applications for the threads of a server on this application's store, with its environment
+     * and warnings (an application is not thread-safe). The first may create the store, as any
+     * command does; those after it open only a store that exists ({@link #existingOnly}).
      */
-    public Application another() {
-        Application other = new Application(environment, warnings);
-        other.dbArgument = dbArgument;
-        return other;
+    public Supplier<Application> forServer() {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return () -> {
+            Application other = new Application(environment, warnings);
+            other.dbArgument = dbArgument;
+            other.existingOnly = !first.getAndSet(false);
+            return other;
+        };
     }
 
     /** The store named on the command line (--db), which wins over TOKENCTL_DB; null for none. */

@@ -72,7 +72,7 @@ final class ServeCommand extends BaseCommand {
         }
         Server.Running running = server.start(new ServeOptions(host, Integer.parseInt(listen.substring(colon + 1)),
                 trustedProxies, introspectionCallers, tlsCert, tlsKey, insecure, accessLog, expiryWindow),
-                app::another, out(), err());
+                app.forServer(), out(), err());
         CountDownLatch stop = new CountDownLatch(1);
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());

@@ -84,7 +84,7 @@ public final class HttpServerFace implements Server {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, daemons, NioIoHandler.newFactory());
         ExecutorService threads = Executors.newFixedThreadPool(THREADS, daemons);
         Pool pool = new Pool(applications, CONNECTIONS);
-        RecordWriter records = new RecordWriter(applications, err);
+        RecordWriter records = new RecordWriter(pool, err);
         Started started = new Started(loops, threads, pool, records, log, err);
         try {
             // The store is opened, and a first check's code run, while the server binds.

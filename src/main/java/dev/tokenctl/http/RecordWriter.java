@@ -1,6 +1,5 @@
 package dev.tokenctl.http;
 
-import dev.tokenctl.app.Application;
 import dev.tokenctl.core.StoreRecords;
 import dev.tokenctl.core.Verifier;
 import java.io.PrintWriter;
@@ -8,7 +7,6 @@ import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Takes the last uses and denied-verify records of every request and writes them on one
@@ -34,7 +32,7 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
     }
 
     private final BlockingQueue<Record> queue = new ArrayBlockingQueue<>(CAPACITY);
-    private final Supplier<Application> applications;
+    private final Pool pool;
     private final PrintWriter err;
     private final Thread thread;
     private volatile boolean closing;
@@ -42,8 +40,9 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
     private Long finishBy;
     private long dropped;
 
-    RecordWriter(Supplier<Application> applications, PrintWriter err) {
-        this.applications = applications;
+    /** {@code pool}: the server's, so that a store file replaced is left by the writer too (see {@link Pool}). */
+    RecordWriter(Pool pool, PrintWriter err) {
+        this.pool = pool;
         this.err = err;
         thread = new Thread(this::run, "record-writer");
         thread.setDaemon(true);
@@ -78,29 +77,25 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
     }
 
     private void run() {
-        Application application = null;
-        StoreRecords records = null;
         boolean failing = false;
         while (!closing || !queue.isEmpty()) {
             try {
                 Record record = queue.poll(1, TimeUnit.SECONDS);
-                if (record instanceof Stop) {
-                    if (records != null) {
-                        records.flush();  // what came before it, which saw the queue not yet empty
-                    }
+                if (record == null || record instanceof Stop) {
                     continue;
                 }
-                if (application == null) {
-                    application = applications.get();
-                    records = new StoreRecords(application.session());
-                }
-                if (record instanceof Use use) {
-                    records.used(use.tokenId(), use.at(), use.address());
-                } else if (record instanceof Denial denial) {
-                    records.denied(denial.tokenId(), denial.details());
-                }
-                if (queue.isEmpty()) {
+                // What has arrived is written in one go, with an application lent for it.
+                try (Pool.Lease lease = pool.lease()) {
+                    StoreRecords records = new StoreRecords(lease.application().session());
+                    for (; record != null; record = queue.poll()) {
+                        if (record instanceof Use use) {
+                            records.used(use.tokenId(), use.at(), use.address());
+                        } else if (record instanceof Denial denial) {
+                            records.denied(denial.tokenId(), denial.details());
+                        }
+                    }
                     records.flush();
+                    lease.keep();
                 }
                 failing = false;
             } catch (InterruptedException e) {
@@ -112,16 +107,8 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
                             + dev.tokenctl.core.Text.quoteSafe(String.valueOf(e.getMessage()), 400));
                     failing = true;
                 }
-                if (application != null) {
-                    application.close();
-                }
-                application = null;
                 sleep();
             }
-        }
-        // What was taken was flushed when the queue ran empty, as it is now.
-        if (application != null) {
-            application.close();
         }
     }
 

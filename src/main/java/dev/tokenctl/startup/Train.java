@@ -114,7 +114,7 @@ public final class Train {
         Application application = Cli.application(context, quiet);
         ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of("t"), null, null, false, null,
                 Duration.ofDays(30));
-        try (Server.Running server = new HttpServerFace().start(options, application::another, quiet, quiet)) {
+        try (Server.Running server = new HttpServerFace().start(options, application.forServer(), quiet, quiet)) {
             String bearer = "Authorization: Bearer " + token + "\r\n";
             String form = "token=" + token;
             for (String request : new String[] {

@@ -57,7 +57,7 @@ class EndpointsTest {
             return local.application();
         };
         pool = new Pool(applications, 2);
-        records = new RecordWriter(applications, new PrintWriter(new StringWriter()));
+        records = new RecordWriter(pool, new PrintWriter(new StringWriter()));
         ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of("10.0.0.1"), List.of("kong"), null, null, false,
                 "-", Duration.ofDays(30));
         Metrics metrics = new Metrics();
@@ -260,7 +260,7 @@ class EndpointsTest {
         };
         StringWriter log = new StringWriter();
         try (Pool failing = new Pool(applications, 2);
-             RecordWriter writer = new RecordWriter(applications, new PrintWriter(new StringWriter()))) {
+             RecordWriter writer = new RecordWriter(new Pool(applications, 2), new PrintWriter(new StringWriter()))) {
             ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of("kong"), null, null, false, "-",
                     Duration.ofDays(30));
             Metrics counted = new Metrics();
