@@ -2,19 +2,28 @@ package dev.tokenctl.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tokenctl.core.TokenctlException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,18 +91,118 @@ class PemTest {
     }
 
     @Test
-    void anRsaOrEcPairMakesAContextThatServesTlsWithTheCertificate() throws Exception {
-        for (String algorithm : new String[] {"RSA", "EC"}) {
+    void anRsaEcOrEdDsaPairMakesAContextThatServesTlsWithTheCertificate() throws Exception {
+        for (String algorithm : new String[] {"RSA", "EC", "Ed25519", "Ed448"}) {
             Path cert = dir.resolve(algorithm + ".pem");
             Path key = dir.resolve(algorithm + ".key");
-            pair(algorithm, cert, key);
+            SSLContext client = pair(algorithm, cert, key);
             SSLContext context = Pem.context(cert, key, new Date());
-            SSLEngine engine = context.createSSLEngine();
-            engine.setUseClientMode(false);
-            engine.beginHandshake();
-            assertThat(engine.getHandshakeStatus()).as(algorithm).isNotNull();
             assertThat(context.getProtocol()).isEqualTo("TLS");
+            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+                assertThat(handshake(context, client, protocol)).as(algorithm + " over " + protocol).isEqualTo(read(cert));
+            }
         }
+    }
+
+    /**
+     * The certificate served to a client that trusts only the pair's certificate, in {@code protocol},
+     * once the server has sent a byte over the connection.
+     */
+    private static Certificate handshake(SSLContext server, SSLContext client, String protocol) throws Exception {
+        try (SSLServerSocket listening = (SSLServerSocket) server.getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (SSLSocket accepted = (SSLSocket) listening.accept()) {
+                    accepted.setSoTimeout(10_000);
+                    accepted.getOutputStream().write(42);
+                    accepted.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Certificate certificate;
+            try (SSLSocket socket = (SSLSocket) client.getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), listening.getLocalPort())) {
+                socket.setSoTimeout(10_000);
+                socket.setEnabledProtocols(new String[] {protocol});
+                assertThat(socket.getInputStream().read()).isEqualTo(42);
+                assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
+                certificate = socket.getSession().getPeerCertificates()[0];
+            }
+            // Closed after the client, whose close_notify the server's close waits for.
+            served.get(10, TimeUnit.SECONDS);
+            return certificate;
+        }
+    }
+
+    @Test
+    void anEdDsaKeyThatIsNotTheCertificatesIsRefused() throws Exception {
+        Path cert = dir.resolve("Ed25519.pem");
+        pair("Ed25519", cert, dir.resolve("Ed25519.key"));
+        for (String algorithm : new String[] {"Ed25519", "Ed448"}) {
+            Path wrong = Files.writeString(dir.resolve("other-" + algorithm + ".key"),
+                    pem("PRIVATE KEY", KeyPairGenerator.getInstance(algorithm).generateKeyPair().getPrivate().getEncoded()));
+            assertThatThrownBy(() -> Pem.context(cert, wrong, new Date())).isInstanceOf(TokenctlException.class)
+                    .hasMessage("--tls-key " + wrong + " is not the key of --tls-cert " + cert
+                            + " (give the key the certificate was issued for)");
+        }
+    }
+
+    @Test
+    void keysOfOtherTypesAreRefusedByName() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        pair("RSA", cert, dir.resolve("key.pem"));
+        String[][] types = {{"X25519", "an X25519"}, {"X448", "an X448"}, {"DSA", "a DSA"}, {"RSASSA-PSS", "an RSASSA-PSS"}};
+        for (String[] type : types) {
+            Path key = Files.writeString(dir.resolve(type[0] + ".key"),
+                    pem("PRIVATE KEY", KeyPairGenerator.getInstance(type[0]).generateKeyPair().getPrivate().getEncoded()));
+            assertThatThrownBy(() -> Pem.context(cert, key, new Date())).as(type[0]).isInstanceOf(TokenctlException.class)
+                    .hasMessage("--tls-key " + key + " is " + type[1] + " key, which tokenctl serve does not support"
+                            + " (use an RSA, EC, Ed25519 or Ed448 key)");
+        }
+        Path dsaCert = dir.resolve("dsa.pem");
+        Path dsaKey = dir.resolve("dsa.key");
+        pair("DSA", dsaCert, dsaKey);
+        assertThatThrownBy(() -> Pem.context(dsaCert, dsaKey, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-cert " + dsaCert + " is for a DSA key, which tokenctl serve does not support"
+                        + " (use an RSA, EC, Ed25519 or Ed448 key and its certificate)");
+    }
+
+    @Test
+    void onlyRegularFilesOfAtMostOneMebibyteAreRead() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        pair("EC", cert, key);
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        assertThat(mkfifo.waitFor()).as(new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Path directory = Files.createDirectory(dir.resolve("directory"));
+        for (Path notAFile : new Path[] {Path.of("/dev/zero"), fifo, directory}) {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                assertThatThrownBy(() -> Pem.context(notAFile, key, new Date())).isInstanceOf(TokenctlException.class)
+                        .hasMessage("--tls-cert " + notAFile + " is not a regular file (give a PEM file)");
+                assertThatThrownBy(() -> Pem.context(cert, notAFile, new Date())).isInstanceOf(TokenctlException.class)
+                        .hasMessage("--tls-key " + notAFile + " is not a regular file (give a PEM file)");
+            }, notAFile.toString());
+        }
+
+        byte[] mebibyte = new byte[1 << 20];
+        Arrays.fill(mebibyte, (byte) 'a');
+        Path large = Files.write(dir.resolve("large.pem"), mebibyte);
+        assertThatThrownBy(() -> Pem.context(large, key, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-cert " + large + " is not a PEM certificate chain (give one)");
+        assertThatThrownBy(() -> Pem.context(cert, large, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-key " + large + " is not an unencrypted PKCS#8 PEM key (" + Pem.CONVERT + ")");
+        Path tooLarge = Files.write(dir.resolve("too-large.pem"), new byte[] {'a'}, StandardOpenOption.CREATE_NEW);
+        Files.write(tooLarge, mebibyte, StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> Pem.context(tooLarge, key, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-cert " + tooLarge + " is larger than 1 MiB (give a PEM file)");
+        assertThatThrownBy(() -> Pem.context(cert, tooLarge, new Date())).isInstanceOf(TokenctlException.class)
+                .hasMessage("--tls-key " + tooLarge + " is larger than 1 MiB (give a PEM file)");
+
+        Path linkedCert = Files.createSymbolicLink(dir.resolve("linked.pem"), cert);
+        Path linkedKey = Files.createSymbolicLink(dir.resolve("linked.key"), key);
+        assertThat(Pem.context(linkedCert, linkedKey, new Date())).as("a link to a regular file is followed").isNotNull();
     }
 
     @Test
@@ -144,12 +253,16 @@ class PemTest {
         Files.writeString(reversed, "-----END PRIVATE KEY-----\n-----BEGIN PRIVATE KEY-----\n");
         Path garbled = dir.resolve("garbled.key");
         Files.writeString(garbled, "-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n");
+        Path notBase64 = dir.resolve("not-base64.key");
+        Files.writeString(notBase64, "-----BEGIN PRIVATE KEY-----\nAAAAA\n-----END PRIVATE KEY-----\n");
         for (Path notPkcs8 : new Path[] {traditional, reversed, cert}) {
             assertThatThrownBy(() -> Pem.context(cert, notPkcs8, new Date())).isInstanceOf(TokenctlException.class)
                     .hasMessage("--tls-key " + notPkcs8 + " is not an unencrypted PKCS#8 PEM key (" + Pem.CONVERT + ")");
         }
-        assertThatThrownBy(() -> Pem.context(cert, garbled, new Date())).isInstanceOf(TokenctlException.class)
-                .hasMessage("--tls-key " + garbled + " is not a RSA key in PKCS#8 (" + Pem.CONVERT + ")");
+        for (Path notAKey : new Path[] {garbled, notBase64}) {
+            assertThatThrownBy(() -> Pem.context(cert, notAKey, new Date())).isInstanceOf(TokenctlException.class)
+                    .hasMessage("--tls-key " + notAKey + " is not a RSA key in PKCS#8 (" + Pem.CONVERT + ")");
+        }
         Path missing = dir.resolve("missing.pem");
         assertThatThrownBy(() -> Pem.context(cert, missing, new Date())).isInstanceOf(TokenctlException.class)
                 .hasMessageStartingWith("--tls-key " + missing + " cannot be read: ")
