@@ -42,6 +42,15 @@ public interface Store extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Folds what has been written into the store's own file and empties any log the engine keeps
+     * beside it by name (SQLite's write-ahead log), when no reader needs it: a file renamed over
+     * the store later is then read alone, never with the old file's log. Nothing for a store on
+     * a server; a log that cannot be emptied now is left for the next time.
+     */
+    default void checkpoint() {
+    }
+
     /** How much the store holds, tokens by their status at {@code now}: one query. */
     Counts counts(Instant now);
 

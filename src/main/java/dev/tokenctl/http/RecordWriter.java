@@ -95,6 +95,7 @@ final class RecordWriter implements Verifier.Records, AutoCloseable {
                         }
                     }
                     records.flush();
+                    lease.application().store().checkpoint();
                     lease.keep();
                 }
                 failing = false;

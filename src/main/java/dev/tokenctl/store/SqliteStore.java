@@ -35,6 +35,8 @@ public final class SqliteStore extends JdbcStore {
     private final Duration busyTimeout;
     /** The identity of the file opened, null when it could not be read. */
     private final Object fileKey;
+    /** Whether a transaction of this connection committed: its close then empties the log. */
+    private boolean wrote;
 
     /** JdbcStore's location is the path as messages show it: escaped, and any token in it hidden. */
     private SqliteStore(Connection connection, Path path, Duration busyTimeout, Object fileKey) {
@@ -110,6 +112,27 @@ public final class SqliteStore extends JdbcStore {
     public boolean current() {
         Object now = fileKey(path);
         return now != null && now.equals(fileKey);
+    }
+
+    @Override
+    public void checkpoint() {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            // Busy, or the connection is gone: the log is emptied another time.
+        }
+    }
+
+    /**
+     * Empties the log first when this connection wrote: SQLite does so itself only when the last
+     * connection to the store closes, and a server keeps its connections open.
+     */
+    @Override
+    public void close() {
+        if (wrote) {
+            checkpoint();
+        }
+        super.close();
     }
 
     /**
@@ -214,6 +237,7 @@ public final class SqliteStore extends JdbcStore {
     void end(boolean commit) throws SQLException {
         if (commit) {
             connection.setAutoCommit(true);
+            wrote = true;
             return;
         }
         try (Statement statement = connection.createStatement()) {

@@ -500,6 +500,48 @@ class ServeIT {
     }
 
     /**
+     * Each answer comes from the file the store's path names when the request arrives: a backup
+     * renamed over the store is answered from at the next request, a deleted store gives 503
+     * (and /healthz 503) without an empty store made in its place, and a file put back is
+     * answered from again.
+     */
+    @Test
+    void aStoreFileRenamedOverOrDeletedIsFollowedByTheNextRequest() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.SQLITE, "a PostgreSQL store has no file");
+        String old = tokenctl("token", "create", "--name", "old", "--permission", "ReadHealthCheck", "--no-expiry");
+        Path store = Path.of(env.get("TOKENCTL_DB"));
+        Path backup = dir.resolve("backup.db");
+        Map<String, String> main = env;
+        env = new java.util.HashMap<>(env);
+        env.put("TOKENCTL_DB", backup.toString());
+        String restored = tokenctl("token", "create", "--name", "restored", "--permission", "ReadHealthCheck", "--no-expiry");
+        env = main;
+        serve();
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + old).statusCode()).isEqualTo(200);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + restored).statusCode()).isEqualTo(401);
+
+        Files.move(backup, store, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + restored).statusCode()).as("the restored file").isEqualTo(200);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + old).statusCode()).isEqualTo(401);
+        tokenctl("token", "revoke", "restored");
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + restored).statusCode()).as("revoked in it").isEqualTo(401);
+        String created = tokenctl("token", "create", "--name", "created", "--permission", "ReadHealthCheck", "--no-expiry");
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + created).statusCode()).as("created in it").isEqualTo(200);
+
+        Path aside = dir.resolve("aside.db");
+        Files.move(store, aside);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + created).statusCode()).isEqualTo(503);
+        assertThat(get("/healthz").statusCode()).isEqualTo(503);
+        assertThat(store).as("no empty store made in its place").doesNotExist();
+        Files.move(aside, store);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + created).statusCode()).as("put back").isEqualTo(200);
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(tokenctl("token", "list", "-o", "json")).contains("\"created\"", "\"restored\"");
+        Process check = new ProcessBuilder("sqlite3", store.toString(), "PRAGMA integrity_check").start();
+        assertThat(new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("ok");
+    }
+
+    /**
      * Silent sockets cannot lock a client out: past the cap of 1,024, a new connection takes the
      * place of the one that has waited longest without a request, and a check is answered
      * within a second while 1,100 silent sockets are open; the same while 1,000 sockets each
