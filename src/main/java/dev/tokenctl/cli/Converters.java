@@ -4,6 +4,7 @@ import dev.tokenctl.core.Durations;
 import dev.tokenctl.core.IpFilter;
 import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Requirement;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Timestamps;
 import dev.tokenctl.core.TokenctlException;
@@ -12,6 +13,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -92,20 +94,38 @@ final class Converters {
         }
     }
 
-    /** One {@code --permission} or {@code --require} value: names separated by commas. */
-    record Permissions(Set<Permission> set) {
+    /** One {@code --permission} or {@code --require} value: names separated by commas, as given and as read. */
+    record Permissions(String text, Set<Permission> set) {
         static Set<Permission> union(List<Permissions> values) {
             Set<Permission> all = EnumSet.noneOf(Permission.class);
-            values.forEach(v -> all.addAll(v.set()));
+            for (Permissions value : values) {
+                all.addAll(value.set());
+            }
             return all;
+        }
+
+        /**
+         * The {@code --require} values as the one requirement they make together, which may
+         * still be refused as a whole (too many names).
+         */
+        static Requirement requirement(List<Permissions> values) {
+            List<String> lists = new ArrayList<>(values.size());
+            for (Permissions value : values) {
+                lists.add(value.text());
+            }
+            return Requirement.of(lists);
         }
     }
 
-    /** Parses the value whole, so an empty name (as in {@code A,,B} or {@code A,}) is refused. */
+    /**
+     * Parses the value whole, so an empty name (as in {@code A,,B} or {@code A,}) is refused on
+     * the command line, where it is a typing slip, and an unknown name is refused with the
+     * closest valid names.
+     */
     static final class PermissionsConverter implements ITypeConverter<Permissions> {
         @Override
         public Permissions convert(String value) {
-            return new Permissions(Converters.convert(value, Permission::parseList));
+            return new Permissions(value, Converters.convert(value, Permission::parseList));
         }
     }
 

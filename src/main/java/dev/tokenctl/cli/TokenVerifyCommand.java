@@ -2,6 +2,7 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.TokenService;
+import dev.tokenctl.core.TokenctlException;
 import dev.tokenctl.core.Verification;
 import dev.tokenctl.core.Verifier;
 import inet.ipaddr.IPAddress;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(name = "verify", sortOptions = false,
         description = "Check a token read from stdin or a file: exit 0 when valid, 1 when denied, with the reason.",
@@ -47,7 +49,12 @@ final class TokenVerifyCommand extends BaseCommand {
 
     @Override
     ExitCode run() throws IOException {
-        Set<Permission> needed = Converters.Permissions.union(required);
+        Set<Permission> needed;
+        try {
+            needed = Converters.Permissions.requirement(required).check().permissions();
+        } catch (TokenctlException e) {
+            throw new ParameterException(spec.commandLine(), "--require: " + e.getMessage());
+        }
         TokenService tokens = app.tokens();
         Output output = output();
         try (InputStream in = open()) {

@@ -89,7 +89,11 @@ final class Views {
                 t.rotatedFrom(), t.labels());
     }
 
-    /** A verify answer: a valid token with a revocation time is retiring, valid until then. */
+    /**
+     * A verify answer: a valid token with a revocation time is retiring, and {@code retires_at}
+     * is the end of its grace, as show gives it; it stops working at the earlier of that and
+     * {@code expires_at} ({@link Token#validUntil}).
+     */
     static VerifyView verification(Verification v) {
         Token t = v.token();
         return new VerifyView(v.valid(), v.valid() ? null : v.reason().label(), t == null ? null : t.id(),

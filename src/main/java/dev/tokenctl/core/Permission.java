@@ -52,6 +52,8 @@ public enum Permission {
         }
     }
 
+    private static final Permission[] VALUES = values();
+
     private final String label;
     private final Group group;
     private final String description;
@@ -85,16 +87,34 @@ public enum Permission {
      * @throws TokenctlException INVALID naming the closest valid names
      */
     public static Permission parse(String name) {
-        for (Permission p : values()) {
+        Permission p = find(name);
+        if (p == null) {
+            throw unknown(name);
+        }
+        return p;
+    }
+
+    /**
+     * The permission of that API name, matched case-insensitively; null when there is none. Cheap
+     * whatever the name: no exception, no suggestion, and a name of another length than a
+     * permission's is refused by its length alone.
+     */
+    public static Permission find(String name) {
+        for (Permission p : VALUES) {
             if (p.name().equalsIgnoreCase(name)) {
                 return p;
             }
         }
+        return null;
+    }
+
+    /** The error for a name that is no permission, naming the closest valid names: for people, never per request. */
+    static TokenctlException unknown(String name) {
         List<String> close = suggestions(name);
         String hint = close.isEmpty()
                 ? "run 'tokenctl permissions list' for the catalog"
                 : "did you mean " + String.join(", ", close) + "?";
-        throw TokenctlException.invalid("unknown permission '" + Text.quoteSafe(name) + "' (" + hint + ")");
+        return TokenctlException.invalid("unknown permission '" + Text.quoteSafe(name) + "' (" + hint + ")");
     }
 
     /** Parses a comma-separated list such as {@code ReadHealthCheck,ViewOrganizations}. */

@@ -45,9 +45,22 @@ public record Token(String id, String name, String description, Set<Permission> 
         return revokedAt != null ? Status.RETIRING : Status.ACTIVE;
     }
 
-    /** When a retiring token stops working, or null when it is not retiring at {@code now}. */
+    /**
+     * The end of a retiring token's grace, or null when it is not retiring at {@code now}. A
+     * token whose expiry was cut back below its grace stops working at its expiry: see
+     * {@link #validUntil()}.
+     */
     public Instant retiresAt(Instant now) {
         return status(now) == Status.RETIRING ? revokedAt : null;
+    }
+
+    /**
+     * When this token, valid now, stops working: its expiry or, for a retiring token, the end of
+     * its grace when that comes first; null for never. Every face that tells when a token stops
+     * working tells this.
+     */
+    public Instant validUntil() {
+        return revokedAt != null && (expiresAt == null || revokedAt.isBefore(expiresAt)) ? revokedAt : expiresAt;
     }
 
     public Token withRevocation(Instant at, String reason) {

@@ -190,9 +190,10 @@ public final class TokenService {
             Instant expiresAt = expiresAt(expiry, policy, now);
             String newId = format.newId();
             endGraces(old, now, old.id() + " was rotated, and at most two generations are valid");
-            Instant retiresAt = grace == null ? now : now.plus(grace);
-            if (old.expiresAt() != null && old.expiresAt().isBefore(retiresAt)) {
-                retiresAt = old.expiresAt().isAfter(now) ? old.expiresAt() : now;
+            // Never past its own expiry; one rotated after it expired is revoked now.
+            Instant retiresAt = old.withRevocation(grace == null ? now : now.plus(grace), null).validUntil();
+            if (retiresAt.isBefore(now)) {
+                retiresAt = now;
             }
             store.revokeToken(old.id(), retiresAt, "rotated: replaced by " + newId);
             Token token = new Token(newId, old.name(), old.description(), old.permissions(), now, expiresAt,

@@ -20,13 +20,15 @@ import java.util.Set;
  * recorded as the token's last use at most once a minute; a denied verify of an existing token
  * is recorded as an audit event; both go to a {@link Records}, which writes them (see
  * {@link StoreRecords}) or hands them to a writer off the caller's path. The policy and filters
- * are read on the first check and again when they are more than a second old, so a long batch
- * follows policy changes; a verifier made per request reads them fresh every time.
+ * are read on the first check and again when they are more than a second old by the session's
+ * clock (or the clock went back), so a long batch follows policy changes; a verifier made per
+ * request reads them fresh every time.
  */
 public final class Verifier implements AutoCloseable {
     /** Last use and denied-verify audit events are written at most this often per token. */
     static final Duration RECORD_INTERVAL = Duration.ofMinutes(1);
-    private static final long REFRESH_NANOS = 1_000_000_000L;
+    /** The policy and filters a verifier read are read again once they are older than this. */
+    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
 
     /** Where a verifier's records go. */
     public interface Records {
@@ -48,7 +50,7 @@ public final class Verifier implements AutoCloseable {
     private final Records records;
     private final Map<String, Optional<IpFilter>> filters = new HashMap<>();
     private Policy policy;
-    private long readAt;
+    private Instant readAt;
 
     Verifier(Session session, IPAddress address, Set<Permission> required, Records records) {
         this.session = session;
@@ -117,10 +119,12 @@ public final class Verifier implements AutoCloseable {
     }
 
     private Verification.Reason check(Token token, Instant now) {
-        if (policy == null || System.nanoTime() - readAt > REFRESH_NANOS) {
+        // The session's clock, the one expiry is judged by; a clock set back reads them again
+        // rather than keeping them until it catches up.
+        if (policy == null || now.isAfter(readAt.plus(REFRESH_INTERVAL)) || now.isBefore(readAt)) {
             policy = store.policy();
             filters.clear();
-            readAt = System.nanoTime();
+            readAt = now;
         }
         if (!policy.tokensEnabled()) {
             return Verification.Reason.TOKENS_DISABLED;

@@ -102,6 +102,14 @@ class LiveServicesTest extends OnEachEngine {
                 .isEqualTo("2026-11-29T10:10:00Z");
         cli.clock.advance(Duration.ofMinutes(10));
         assertThat(verify(shortLived).get("valid").asBoolean()).isFalse();
+
+        String lapsed = cli.create("lapsed", "--permission", "ReadHealthCheck", "--expires-in", "5m");
+        cli.clock.advance(Duration.ofMinutes(10));
+        cli.ok("token", "rotate", "lapsed", "--grace", "1h");
+        JsonNode shown = json("token", "show", id(lapsed));
+        assertThat(shown.get("status").asText()).isEqualTo("revoked");
+        assertThat(shown.get("revoked_at").asText()).as("an expired token rotated is revoked then, not back at its expiry")
+                .isEqualTo("2026-11-29T10:20:00Z");
     }
 
     @Test

@@ -233,6 +233,20 @@ class TokenCommandsTest extends OnEachEngine {
     }
 
     @Test
+    void verifyRefusesARequirementOfMoreThan64NamesBeforeReadingAToken() {
+        String token = cli.create("ci");
+        String names = String.join(",", java.util.Collections.nCopies(32, "ReadHealthCheck"));
+        assertThat(cli.runWithInput(token + "\n", "token", "verify", "--require", names, "--require", names).code())
+                .as("64 names").isZero();
+        CliRunner.Result r = cli.runWithInput(token + "\n", "token", "verify", "--require", names, "--require", names,
+                "--require", "ListSubdomains");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("tokenctl: error: --require: more than 64 permission names (name each permission once)\n")
+                .contains("--help");
+    }
+
+    @Test
     void verifyAnswersEachReasonWithExitOne() throws Exception {
         String token = cli.create("ci", "--permission", "ReadHealthCheck", "--expires-in", "1h");
         String id = token.substring(0, token.indexOf('~'));

@@ -27,4 +27,13 @@ class PermissionTest {
         assertThatThrownBy(() -> Permission.parseList("ReadHealthCheck,,ListSubdomains"))
                 .hasMessageContaining("empty permission name");
     }
+
+    @Test
+    void findAnswersWithoutAnErrorAndNullForAnythingElse() {
+        assertThat(Permission.find("MANAGECLUSTER")).isEqualTo(Permission.ManageCluster);
+        assertThat(Permission.find("ManageOrganizationLinks")).isEqualTo(Permission.ManageOrganizationLinks);
+        assertThat(Permission.find("ReadHealth")).isNull();
+        assertThat(Permission.find("")).isNull();
+        assertThat(Permission.find("x".repeat(100_000))).isNull();
+    }
 }
