@@ -2,6 +2,8 @@ package dev.tokenctl.app;
 
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.Token;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -18,39 +20,83 @@ import java.util.Set;
 public final class TokenMetrics {
     public static final String TOKENS = "tokenctl_tokens";
     public static final String EXPIRY = "tokenctl_token_expiry_timestamp_seconds";
+    public static final String OMITTED = "tokenctl_token_expiry_series_omitted";
+    /**
+     * The most expiry series {@code serve} writes: a scrape's text, and the time to write it,
+     * stay within the server's heap and the other requests' latency whatever the store's size.
+     */
+    public static final int SERVE_MAX_SERIES = 10_000;
 
     private TokenMetrics() {
     }
 
     /**
-     * Appends the gauges of the application's store at its clock's now; the expiry gauges for
-     * the tokens whose labels match {@code labels} (all for none), each with its labels as
-     * {@code label_KEY} (a key's '.' and '-' written '_').
+     * The gauges as {@code serve} writes them: at most {@link #SERVE_MAX_SERIES} expiry series.
+     *
+     * @deprecated pass the cap: {@code write(application, window, labels, SERVE_MAX_SERIES, out)}
      */
+    @Deprecated
     public static void write(Application application, Duration window, Map<String, String> labels, StringBuilder out) {
+        write(application, window, labels, SERVE_MAX_SERIES, out);
+    }
+
+    /**
+     * Writes the gauges of the application's store at its clock's now, as it reads them: the
+     * expiry gauges of at most {@code maxSeries} tokens whose labels match {@code labels} (all for
+     * none), those that expire soonest, each with its labels as {@code label_KEY} (a key's '.' and
+     * '-' written '_'); then how many matching tokens were left out.
+     *
+     * @throws UncheckedIOException when {@code out} cannot be written
+     */
+    public static void write(Application application, Duration window, Map<String, String> labels, int maxSeries,
+                             Appendable out) {
+        try {
+            writeGauges(application, window, labels, maxSeries, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeGauges(Application application, Duration window, Map<String, String> labels, int maxSeries,
+                                    Appendable out) throws IOException {
         Instant now = application.session().now();
         Store.Counts counts = application.store().counts(now);
         out.append("# HELP ").append(TOKENS).append(" Tokens in the store, by status.\n");
         out.append("# TYPE ").append(TOKENS).append(" gauge\n");
-        out.append(TOKENS).append("{status=\"active\"} ").append(counts.active()).append('\n');
-        out.append(TOKENS).append("{status=\"retiring\"} ").append(counts.retiring()).append('\n');
-        out.append(TOKENS).append("{status=\"expired\"} ").append(counts.expired()).append('\n');
-        out.append(TOKENS).append("{status=\"revoked\"} ").append(counts.revoked()).append('\n');
+        out.append(TOKENS).append("{status=\"active\"} ").append(String.valueOf(counts.active())).append('\n');
+        out.append(TOKENS).append("{status=\"retiring\"} ").append(String.valueOf(counts.retiring())).append('\n');
+        out.append(TOKENS).append("{status=\"expired\"} ").append(String.valueOf(counts.expired())).append('\n');
+        out.append(TOKENS).append("{status=\"revoked\"} ").append(String.valueOf(counts.revoked())).append('\n');
+        String within = window.toDays() > 0 && window.equals(Duration.ofDays(window.toDays())) ? window.toDays() + " days"
+                : window.toSeconds() + " seconds";
         out.append("# HELP ").append(EXPIRY).append(" When an active token expires, for tokens expiring within ")
-                .append(window.toDays() > 0 && window.equals(Duration.ofDays(window.toDays())) ? window.toDays() + " days"
-                        : window.toSeconds() + " seconds").append(", as Unix time.\n");
+                .append(within).append(", as Unix time")
+                .append(maxSeries < Integer.MAX_VALUE ? "; at most " + maxSeries + " series, the soonest first.\n" : ".\n");
         out.append("# TYPE ").append(EXPIRY).append(" gauge\n");
-        application.tokens().list(EnumSet.of(Token.Status.ACTIVE), window, labels, t -> {
-            out.append(EXPIRY).append("{id=\"").append(label(t.id())).append("\",name=\"").append(label(t.name())).append('"');
-            Set<String> names = new HashSet<>();
-            t.labels().forEach((key, value) -> {
-                String name = "label_" + key.replace('.', '_').replace('-', '_');
-                if (names.add(name)) {  // a.b and a_b: the first, in key order, is written
-                    out.append(',').append(name).append("=\"").append(label(value)).append('"');
-                }
-            });
-            out.append("} ").append(t.expiresAt().getEpochSecond()).append('\n');
-        });
+        long omitted = application.tokens().listSoonestExpiring(EnumSet.of(Token.Status.ACTIVE), window, labels, maxSeries,
+                t -> {
+                    try {
+                        series(t, out);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+        out.append("# HELP ").append(OMITTED).append(" Active tokens expiring within ").append(within)
+                .append(" that have no expiry series, past the series cap.\n");
+        out.append("# TYPE ").append(OMITTED).append(" gauge\n");
+        out.append(OMITTED).append(' ').append(String.valueOf(omitted)).append('\n');
+    }
+
+    private static void series(Token t, Appendable out) throws IOException {
+        out.append(EXPIRY).append("{id=\"").append(label(t.id())).append("\",name=\"").append(label(t.name())).append('"');
+        Set<String> names = new HashSet<>();
+        for (Map.Entry<String, String> entry : t.labels().entrySet()) {
+            String name = "label_" + entry.getKey().replace('.', '_').replace('-', '_');
+            if (names.add(name)) {  // a.b and a_b: the first, in key order, is written
+                out.append(',').append(name).append("=\"").append(label(entry.getValue())).append('"');
+            }
+        }
+        out.append("} ").append(String.valueOf(t.expiresAt().getEpochSecond())).append('\n');
     }
 
     /** A label value as the text format escapes it: backslash, double quote and newline. */

@@ -26,9 +26,8 @@ final class MetricsCommand extends BaseCommand {
 
     @Override
     ExitCode run() {
-        StringBuilder text = new StringBuilder();
-        TokenMetrics.write(app, window, Converters.labels(labels), text);
-        out().print(text);
+        // Every series, written as it is read: the text of a store of any size is never held whole.
+        TokenMetrics.write(app, window, Converters.labels(labels), Integer.MAX_VALUE, out());
         return ExitCode.OK;
     }
 }

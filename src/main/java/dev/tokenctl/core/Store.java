@@ -86,8 +86,11 @@ public interface Store extends AutoCloseable {
     /** The credentials of those ids that exist, by id: one lookup for a batch of tokens. */
     java.util.Map<String, Credential> credentials(java.util.Collection<String> ids);
 
-    /** Streams the matching tokens, oldest first, without holding them all in memory. */
+    /** Streams the matching tokens in the query's order, at most its limit, without holding them all in memory. */
     void forEachToken(TokenQuery query, Consumer<Token> sink);
+
+    /** How many tokens match, whatever the query's limit: one query, which reads no token. */
+    long countTokens(TokenQuery query);
 
     /** Revokes a token as of {@code at} (a later time: it retires then), unless it was revoked by then. */
     void revokeToken(String id, Instant at, String reason);

@@ -127,6 +127,38 @@ public final class TokenService {
     }
 
     /**
+     * Streams at most {@code limit} of the tokens that match and expire within
+     * {@code expiringWithin}, those that expire soonest (then by id), and returns how many more
+     * match: an expiry alert needs the soonest first, and a store of any size gives at most
+     * {@code limit}. {@code labels} as {@link Labels#matches} selects.
+     */
+    public long listSoonestExpiring(Set<Token.Status> statuses, Duration expiringWithin, Map<String, String> labels,
+                                    int limit, Consumer<Token> sink) {
+        Instant now = session.now();
+        Instant before = now.plus(expiringWithin);
+        if (!labels.isEmpty()) {
+            // Labels are matched here, not by the database: every token that might match is read,
+            // and those past the limit only counted.
+            long[] matched = {0};
+            store.forEachToken(new TokenQuery(statuses, now, before, TokenQuery.Order.EXPIRES, Integer.MAX_VALUE), t -> {
+                if (Labels.matches(t.labels(), labels) && matched[0]++ < limit) {
+                    sink.accept(t);
+                }
+            });
+            return Math.max(0, matched[0] - limit);
+        }
+        TokenQuery query = new TokenQuery(statuses, now, before, TokenQuery.Order.EXPIRES, limit);
+        long[] sent = {0};
+        store.forEachToken(query, t -> {
+            sent[0]++;
+            sink.accept(t);
+        });
+        // Fewer than the limit leaves none out; otherwise the database counts the rest without
+        // sending them. A write between the two queries may change the count: never below none.
+        return sent[0] < limit ? 0 : Math.max(0, store.countTokens(query) - sent[0]);
+    }
+
+    /**
      * Revokes every token named, in one transaction: when one is not found, none is revoked.
      * Revoking a revoked token changes nothing and is reported as such.
      */

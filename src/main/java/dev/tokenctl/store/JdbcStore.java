@@ -229,20 +229,38 @@ abstract class JdbcStore implements Store {
 
     @Override
     public void forEachToken(TokenQuery query, Consumer<Token> sink) {
-        StringJoiner statuses = new StringJoiner(" OR ", "(", ")");
         List<Object> args = new ArrayList<>();
+        String sql = "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE " + where(query, args)
+                + (query.order() == TokenQuery.Order.EXPIRES ? " ORDER BY expires_at, id" : " ORDER BY created_at, id");
+        if (query.limit() < Integer.MAX_VALUE) {
+            sql += " LIMIT ?";
+            args.add(query.limit());
+        }
+        each(sql, rs -> sink.accept(token(rs)), args.toArray());
+    }
+
+    @Override
+    public long countTokens(TokenQuery query) {
+        List<Object> args = new ArrayList<>();
+        return first("SELECT count(*) FROM tokens WHERE " + where(query, args), rs -> rs.getLong(1), args.toArray())
+                .orElse(0L);
+    }
+
+    /** The query's conditions on a row, adding their parameters to {@code args}. */
+    private static String where(TokenQuery query, List<Object> args) {
+        StringJoiner statuses = new StringJoiner(" OR ", "(", ")");
         long now = query.now().toEpochMilli();
         for (Token.Status status : query.statuses()) {
             String condition = WHERE_STATUS.get(status);
             statuses.add(condition);
             condition.chars().filter(c -> c == '?').forEach(c -> args.add(now));
         }
-        String sql = "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE " + (query.statuses().isEmpty() ? "1 = 0" : statuses);
+        String where = query.statuses().isEmpty() ? "1 = 0" : statuses.toString();
         if (query.expiringBefore() != null) {
-            sql += " AND expires_at <= ?";
+            where += " AND expires_at <= ?";
             args.add(query.expiringBefore().toEpochMilli());
         }
-        each(sql + " ORDER BY created_at, id", rs -> sink.accept(token(rs)), args.toArray());
+        return where;
     }
 
     @Override

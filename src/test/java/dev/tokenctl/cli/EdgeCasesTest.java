@@ -106,4 +106,24 @@ class EdgeCasesTest extends OnEachEngine {
         assertThat(cli.ok("metrics", "--metrics-expiry-window", "36h").out()).contains("tokens expiring within 129600 seconds,");
         assertThat(cli.ok("metrics", "--metrics-expiry-window", "1d").out()).contains("tokens expiring within 1 days,");
     }
+
+    @Test
+    void theMetricsCommandPrintsEverySeriesPastServesCapSoonestFirst() throws Exception {
+        long start = CliRunner.START.toEpochMilli();
+        int count = dev.tokenctl.app.TokenMetrics.SERVE_MAX_SERIES + 1;
+        cli.ok("policy", "show");
+        cli.sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + count + ")"
+                + " INSERT INTO tokens (id, name, permissions, secret_sha256, created_at, expires_at)"
+                + " SELECT 'tctl_' || i, 'n' || i, 'ReadHealthCheck', CAST('x' AS BYTEA), " + start + ", "
+                + (start + (count + 1) * 1000L) + " - i * 1000 FROM n");
+        String out = cli.ok("metrics").out();
+        java.util.List<String> series = out.lines().filter(l -> l.startsWith("tokenctl_token_expiry_timestamp_seconds{"))
+                .toList();
+        assertThat(series).hasSize(count);
+        assertThat(series.get(0)).isEqualTo("tokenctl_token_expiry_timestamp_seconds{id=\"tctl_" + count + "\",name=\"n"
+                + count + "\"} " + (CliRunner.START.getEpochSecond() + 1));
+        assertThat(series.get(count - 1)).contains("name=\"n1\"}");
+        assertThat(out).contains("as Unix time.\n").doesNotContain("at most")
+                .endsWith("\ntokenctl_token_expiry_series_omitted 0\n");
+    }
 }
