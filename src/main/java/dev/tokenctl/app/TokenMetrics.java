@@ -31,16 +31,6 @@ public final class TokenMetrics {
     }
 
     /**
-     * The gauges as {@code serve} writes them: at most {@link #SERVE_MAX_SERIES} expiry series.
-     *
-     * @deprecated pass the cap: {@code write(application, window, labels, SERVE_MAX_SERIES, out)}
-     */
-    @Deprecated
-    public static void write(Application application, Duration window, Map<String, String> labels, StringBuilder out) {
-        write(application, window, labels, SERVE_MAX_SERIES, out);
-    }
-
-    /**
      * Writes the gauges of the application's store at its clock's now, as it reads them: the
      * expiry gauges of at most {@code maxSeries} tokens whose labels match {@code labels} (all for
      * none), those that expire soonest, each with its labels as {@code label_KEY} (a key's '.' and

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenctl.app.ServeOptions;
 import dev.tokenctl.app.TokenMetrics;
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Requirement;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
-import dev.tokenctl.core.TokenctlException;
 import dev.tokenctl.core.Verification;
 import inet.ipaddr.IPAddress;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +22,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,29 +107,18 @@ final class Endpoints {
             outcome.decided(Decision.NO_TOKEN, "no-token");
             return deny(Decision.NO_TOKEN);
         }
-        Set<Permission> required = EnumSet.noneOf(Permission.class);
-        List<String> unknown = new ArrayList<>();
         List<String> asked = new ArrayList<>(query(rawQuery(request.uri())).getOrDefault("require", List.of()));
         asked.addAll(headers.getAll("X-Tokenctl-Require"));
-        for (String list : asked) {
-            for (String name : list.split(",")) {
-                if (!name.isBlank()) {
-                    try {
-                        required.addAll(Permission.parseList(name.strip()));
-                    } catch (TokenctlException e) {
-                        unknown.add(Text.quoteSafe(name.strip(), 100));
-                    }
-                }
-            }
+        Requirement requirement = Requirement.of(asked);
+        if (requirement.refused()) {
+            // Core's rule: no token can meet it, so no token is looked up.
+            outcome.decided(Decision.INSUFFICIENT_SCOPE, Verification.Reason.MISSING_PERMISSION.label());
+            outcome.detail = "not a permission: " + String.join(", ", requirement.unknown());
+            return deny(Decision.INSUFFICIENT_SCOPE);
         }
-        Verification v = verify(token, outcome.client, required, outcome);
+        Verification v = verify(token, outcome.client, requirement.permissions(), outcome);
         if (v == null) {
             return deny(Decision.UNAVAILABLE);
-        }
-        if (v.valid() && !unknown.isEmpty()) {
-            // Not a permission: no token can hold it.
-            v = new Verification(Verification.Reason.MISSING_PERMISSION, v.token());
-            outcome.detail = "not a permission: " + String.join(", ", unknown);
         }
         Decision decision = Decision.of(v.reason());
         outcome.decided(decision, v.reason().label());
@@ -143,7 +131,7 @@ final class Endpoints {
         out.set("X-Token-Id", t.id());
         out.set("X-Token-Name", headerText(t.name()));
         out.set("X-Token-Permissions", Permission.format(t.permissions()));
-        Instant end = validUntil(t);
+        Instant end = t.validUntil();
         if (end != null) {
             out.set("X-Token-Expires-At", end.toString());
         }
@@ -198,7 +186,7 @@ final class Endpoints {
         answer.put("jti", t.id());
         answer.put("token_type", "Bearer");
         answer.put("iat", t.createdAt().getEpochSecond());
-        Instant end = validUntil(t);
+        Instant end = t.validUntil();
         if (end != null) {
             answer.put("exp", end.getEpochSecond());
         }
@@ -207,15 +195,6 @@ final class Endpoints {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /**
-     * When a valid token stops working: its expiry or, for a retiring one (a graced rotation
-     * revokes it later), the end of its grace when that comes first. Null for never.
-     */
-    private static Instant validUntil(Token t) {
-        Instant end = t.expiresAt();
-        return t.revokedAt() != null && (end == null || t.revokedAt().isBefore(end)) ? t.revokedAt() : end;
     }
 
     /** Checks a token with a lent application; null when the store cannot answer. */
@@ -272,7 +251,8 @@ final class Endpoints {
         outcome.reason = "ok";
         try (Pool.Lease lease = pool.lease()) {
             StringBuilder gauges = new StringBuilder();
-            TokenMetrics.write(lease.application(), options.metricsExpiryWindow(), Map.of(), gauges);
+            TokenMetrics.write(lease.application(), options.metricsExpiryWindow(), Map.of(), TokenMetrics.SERVE_MAX_SERIES,
+                    gauges);
             text.append(gauges);
             lease.keep();
         } catch (RuntimeException e) {

@@ -52,7 +52,7 @@ class EnvironmentTest {
         try (Application application = new Application(of(Map.of("TOKENCTL_DB", dir.resolve("t.db").toString(),
                 "HOME", dir.toString())), warning -> { })) {
             StringBuilder out = new StringBuilder();
-            TokenMetrics.write(application, java.time.Duration.ZERO, Map.of(), out);
+            TokenMetrics.write(application, java.time.Duration.ZERO, Map.of(), TokenMetrics.SERVE_MAX_SERIES, out);
             assertThat(out.toString()).contains("for tokens expiring within 0 seconds,");
         }
     }
