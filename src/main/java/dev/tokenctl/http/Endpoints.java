@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The endpoints: thin like the commands, they parse the request, ask the application, and answer
@@ -53,6 +54,9 @@ final class Endpoints {
         return thread;
     });
     private CompletableFuture<Boolean> probe;
+    /** Held by the scrape reading the store. */
+    private final ReentrantLock scraping = new ReentrantLock();
+    private static final int SCRAPE_WAIT_SECONDS = 2;
 
     Endpoints(Pool pool, RecordWriter records, ClientAddress clients, ServeOptions options, Metrics metrics) {
         this.pool = pool;
@@ -245,21 +249,46 @@ final class Endpoints {
         return true;
     }
 
+    /**
+     * The request metrics and the token gauges. One scrape reads the store at a time: another
+     * waits for it at most a couple of seconds, then gets 503, so that scrapers never hold more
+     * than one thread and one core between them.
+     */
     private FullHttpResponse metrics(Outcome outcome) {
-        StringBuilder text = new StringBuilder(4096);
-        metrics.write(text, records.dropped());
-        outcome.reason = "ok";
-        try (Pool.Lease lease = pool.lease()) {
-            StringBuilder gauges = new StringBuilder();
-            TokenMetrics.write(lease.application(), options.metricsExpiryWindow(), Map.of(), TokenMetrics.SERVE_MAX_SERIES,
-                    gauges);
-            text.append(gauges);
-            lease.keep();
-        } catch (RuntimeException e) {
-            // No gauges while the store cannot answer; the request metrics still go out.
-            outcome.reason = "store-error";
+        if (!scrapeTurn()) {
+            outcome.reason = "busy";
+            FullHttpResponse busy = send(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                    "another scrape is running\n");
+            busy.headers().set("Retry-After", SCRAPE_WAIT_SECONDS);
+            return busy;
         }
-        return send(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", text.toString());
+        try {
+            StringBuilder text = new StringBuilder(4096);
+            metrics.write(text, records.dropped());
+            outcome.reason = "ok";
+            try (Pool.Lease lease = pool.lease()) {
+                StringBuilder gauges = new StringBuilder();
+                TokenMetrics.write(lease.application(), options.metricsExpiryWindow(), Map.of(), TokenMetrics.SERVE_MAX_SERIES,
+                        gauges);
+                text.append(gauges);
+                lease.keep();
+            } catch (RuntimeException e) {
+                // No gauges while the store cannot answer; the request metrics still go out.
+                outcome.reason = "store-error";
+            }
+            return send(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", text.toString());
+        } finally {
+            scraping.unlock();
+        }
+    }
+
+    private boolean scrapeTurn() {
+        try {
+            return scraping.tryLock(SCRAPE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The bearer token of the request; null for none, "" for one that cannot be a token. */

@@ -320,6 +320,38 @@ class EndpointsTest {
         assertThat(log.toString()).contains("\"endpoint\":\"authz\",\"status\":500,\"decision\":\"error\",\"reason\":\"internal-error\"");
     }
 
+    @Test
+    void oneScrapeReadsTheStoreAtATimeAndAnotherGets503AfterWaitingItsTurn() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Supplier<Application> slow = () -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return local.application();
+        };
+        ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of(), null, null, false, null, Duration.ofDays(30));
+        Metrics counted = new Metrics();
+        Observed observed = new Observed(new Endpoints(new Pool(slow, 2), records, new ClientAddress(List.of()), options, counted),
+                counted, AccessLog.open(null, new PrintWriter(new StringWriter())), new PrintWriter(errors));
+        java.util.concurrent.CompletableFuture<FullHttpResponse> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> observed.answer(request(HttpMethod.GET, "/metrics", ""), PEER));
+        inside.await();
+        FullHttpResponse second = observed.answer(request(HttpMethod.GET, "/metrics", ""), PEER);
+        assertThat(second.status().code()).isEqualTo(503);
+        assertThat(second.headers().get("Retry-After")).isEqualTo("2");
+        release.countDown();
+        FullHttpResponse answered = first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answered.status().code()).isEqualTo(200);
+        assertThat(body(answered)).contains("tokenctl_tokens{status=\"active\"}");
+        assertThat(body(observed.answer(request(HttpMethod.GET, "/metrics", ""), PEER))).as("its turn once the other is done")
+                .contains("tokenctl_tokens{status=\"active\"}",
+                        "tokenctl_requests_total{endpoint=\"metrics\",decision=\"none\",reason=\"busy\"} 1");
+    }
+
     private static FullHttpRequest request(HttpMethod method, String uri, String body, String... headers) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
