@@ -55,7 +55,7 @@ final class Metrics {
         out.append("# HELP ").append(DROPPED).append(" Last uses and denied checks not recorded: the writer's queue was full.\n");
         out.append("# TYPE ").append(DROPPED).append(" counter\n");
         out.append(DROPPED).append(' ').append(dropped).append('\n');
-        out.append("# HELP ").append(REQUESTS).append(" Checks answered, by endpoint, decision and reason.\n");
+        out.append("# HELP ").append(REQUESTS).append(" Requests answered, by endpoint, decision and reason.\n");
         out.append("# TYPE ").append(REQUESTS).append(" counter\n");
         requests.entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Key::toString)))
                 .forEach(e -> out.append(REQUESTS).append("{endpoint=\"").append(e.getKey().endpoint())
