@@ -100,7 +100,7 @@ final class TestPostgres {
     }
 
     /** A port that is free, with the one after it free too, for the plain and the TLS server. */
-    private static int freePorts() throws IOException {
+    static int freePorts() throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
