@@ -21,7 +21,7 @@ final class AuditCommand {
                     "  Ship every event to syslog as it is committed, by any process or host:",
                     "    tokenctl audit list --follow -o json | logger -t tokenctl"})
     static final class ListCommand extends BaseCommand {
-        @Option(names = "--since", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        @Option(names = "--since", paramLabel = "DURATION", converter = Converters.SinceConverter.class,
                 description = "Only events within this time before now, e.g. 24h.")
         Duration since;
 

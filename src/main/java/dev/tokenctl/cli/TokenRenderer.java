@@ -2,6 +2,7 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Selection;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenService;
@@ -102,6 +103,21 @@ final class TokenRenderer {
         }
         long more = permissions.chars().filter(c -> c == ',').count();
         return permissions.substring(0, comma) + " +" + more;
+    }
+
+    /**
+     * What a revoke would revoke: json/yaml one object with the fingerprint and the tokens; text
+     * the tokens' table and then the fingerprint on a line of its own.
+     */
+    static void selection(Output output, Selection selection, Instant now) {
+        if (!output.isText()) {
+            output.value(new Views.SelectionView(selection.fingerprint(),
+                    selection.tokens().stream().map(t -> Views.token(t, now)).toList()));
+            return;
+        }
+        list(output, selection.tokens()::forEach, now);
+        output.out.println("fingerprint: " + selection.fingerprint() + " (give it to --fingerprint with --yes to revoke"
+                + " exactly the " + Text.count(selection.tokens().size(), "token") + " listed)");
     }
 
     /** What revoke did: one line each on stdout, and on stderr for tokens revoked before. */

@@ -29,6 +29,10 @@ final class Views {
     record IssuedView(String token, TokenView metadata) {
     }
 
+    /** What a revoke would revoke, and the fingerprint that revokes exactly these tokens. */
+    record SelectionView(String fingerprint, List<TokenView> tokens) {
+    }
+
     record RevokedView(String id, String name, String revokedAt, String revokeReason, boolean alreadyRevoked) {
     }
 
