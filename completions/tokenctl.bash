@@ -24,7 +24,7 @@ _tokenctl_options() {
     " token verify") echo "--ip --require --token-file --batch --db -o --output --verbose -h --help -V --version" ;;
     " token rotate") echo "--expires-in --grace --secret-out --db -o --output --verbose -h --help -V --version" ;;
     " token update") echo "--permission --expires-in --expires-at --no-expiry --description --ip-filter --no-ip-filter --label --remove-label --db -o --output --verbose -h --help -V --version" ;;
-    " token revoke") echo "--label --reason --dry-run --yes --db -o --output --verbose -h --help -V --version" ;;
+    " token revoke") echo "--label --ids-from --reason --dry-run --yes --fingerprint --db -o --output --verbose -h --help -V --version" ;;
     " policy") echo "--db -o --output --verbose -h --help -V --version" ;;
     " policy show") echo "--db -o --output --verbose -h --help -V --version" ;;
     " policy set") echo "--tokens-enabled --max-expiry --default-expiry --enforce-ip-filter --allow-permission-updates --max-rotation-grace --file --dry-run --yes --db -o --output --verbose -h --help -V --version" ;;
@@ -101,7 +101,9 @@ _tokenctl_value() {
     " token update|-o") echo "values:text wide json yaml" ;;
     " token update|--output") echo "values:text wide json yaml" ;;
     " token revoke|--label") echo "any" ;;
+    " token revoke|--ids-from") echo "any" ;;
     " token revoke|--reason") echo "any" ;;
+    " token revoke|--fingerprint") echo "any" ;;
     " token revoke|--db") echo "file" ;;
     " token revoke|-o") echo "values:text wide json yaml" ;;
     " token revoke|--output") echo "values:text wide json yaml" ;;

@@ -27,6 +27,8 @@ import java.util.function.Supplier;
 public final class Application implements AutoCloseable {
     /** Default wait for a store locked by another process. */
     public static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+    private static final Durations.Use LOCK_TIMEOUT = new Durations.Use("10s, 1m, 5m", null,
+            "use " + Durations.format(Durations.MAX) + " or less");
 
     private final Environment environment;
     private final Consumer<String> warnings;
@@ -159,7 +161,7 @@ public final class Application implements AutoCloseable {
             return BUSY_TIMEOUT;
         }
         try {
-            return Durations.parse(value);
+            return Durations.parse(value, LOCK_TIMEOUT);
         } catch (TokenctlException e) {
             throw TokenctlException.invalid("TOKENCTL_LOCK_TIMEOUT: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.tokenctl.core.IpFilter;
 import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.Requirement;
+import dev.tokenctl.core.Selection;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Timestamps;
 import dev.tokenctl.core.TokenctlException;
@@ -40,10 +41,57 @@ final class Converters {
         }
     }
 
-    static final class DurationConverter implements ITypeConverter<Duration> {
+    /**
+     * A duration for one use: each option's message names its own range and what to do instead
+     * of a longer one ({@code --no-expiry} exists only where a lifetime is set).
+     */
+    abstract static class DurationConverter implements ITypeConverter<Duration> {
+        private final Durations.Use use;
+
+        DurationConverter(Durations.Use use) {
+            this.use = use;
+        }
+
         @Override
         public Duration convert(String value) {
-            return Converters.convert(value, Durations::parse);
+            return Converters.convert(value, text -> Durations.parse(text, use));
+        }
+    }
+
+    /** {@code --expires-in} of create and update. */
+    static final class LifetimeConverter extends DurationConverter {
+        LifetimeConverter() {
+            super(Durations.LIFETIME);
+        }
+    }
+
+    /** {@code --expires-in} of rotate, which has no {@code --no-expiry}. */
+    static final class RotatedLifetimeConverter extends DurationConverter {
+        RotatedLifetimeConverter() {
+            super(new Durations.Use("30m, 12h, 7d, 2w, 1d12h", null,
+                    "omit --expires-in to keep the old token's lifetime: one that never expires stays so"));
+        }
+    }
+
+    /** {@code --grace} of rotate. */
+    static final class GraceConverter extends DurationConverter {
+        GraceConverter() {
+            super(new Durations.Use("30m, 1h, 1d", "at most the policy's max-rotation-grace",
+                    "use at most the policy's max-rotation-grace, as 'tokenctl policy show' gives it"));
+        }
+    }
+
+    /** {@code --expiring-within} of token list. */
+    static final class ExpiringWithinConverter extends DurationConverter {
+        ExpiringWithinConverter() {
+            super(new Durations.Use("12h, 7d, 30d", null, "omit --expiring-within for tokens of any expiry"));
+        }
+    }
+
+    /** {@code --metrics-expiry-window} of metrics and serve. */
+    static final class ExpiryWindowConverter extends DurationConverter {
+        ExpiryWindowConverter() {
+            super(new Durations.Use("7d, 30d, 90d", null, "use " + Durations.format(Durations.MAX) + " or less"));
         }
     }
 
@@ -56,18 +104,20 @@ final class Converters {
 
     /** {@code --since 24h} or {@code --since 2026-12-07T10:00:00Z}: a date starts with four digits and a dash. */
     static final class SinceConverter implements ITypeConverter<Since> {
+        private static final Durations.Use SINCE = new Durations.Use("30m, 24h, 7d", null, "omit --since for every event");
+
         @Override
         public Since convert(String value) {
             if (value.matches("[0-9]{4}-.*")) {
                 return new Since(null, Converters.convert(value, Timestamps::parse));
             }
-            try {
-                return new Since(Durations.parse(value), null);
-            } catch (TokenctlException e) {
-                throw new TypeConversionException("cannot read '" + Text.quoteSafe(value)
-                        + "' as a duration or a timestamp (use a duration such as 24h or 30m, or ISO-8601 such as"
-                        + " 2026-12-07T10:00:00Z)");
+            if (value.matches("(?i)[0-9]+[a-z].*|P.*")) {
+                // A duration, whose own message names its range.
+                return new Since(Converters.convert(value, text -> Durations.parse(text, SINCE)), null);
             }
+            throw new TypeConversionException("cannot read '" + Text.quoteSafe(value)
+                    + "' as a duration or a timestamp (use a duration such as 24h or 30m, or ISO-8601 such as"
+                    + " 2026-12-07T10:00:00Z)");
         }
     }
 
@@ -121,6 +171,14 @@ final class Converters {
             labels.put(entry.getKey(), entry.getValue());
         }
         return labels;
+    }
+
+    /** {@code --fingerprint} of revoke, as {@code --dry-run} prints it. */
+    static final class FingerprintConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            return Converters.convert(value, Selection::parseFingerprint);
+        }
     }
 
     static final class TimestampConverter implements ITypeConverter<Instant> {

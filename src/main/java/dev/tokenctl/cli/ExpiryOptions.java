@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** The three ways to give an expiry, of which create and update take one. */
 final class ExpiryOptions {
-    @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.LifetimeConverter.class,
             description = "Lifetime from now: 30m, 12h, 7d, 2w, 1d12h or ISO-8601 such as P7D.")
     Duration in;
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         footer = {"  tokenctl metrics > /var/lib/node_exporter/textfile/tokenctl.prom.$$ &&"
                 + " mv /var/lib/node_exporter/textfile/tokenctl.prom.$$ /var/lib/node_exporter/textfile/tokenctl.prom"})
 final class MetricsCommand extends BaseCommand {
-    @Option(names = "--metrics-expiry-window", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--metrics-expiry-window", paramLabel = "DURATION", converter = Converters.ExpiryWindowConverter.class,
             defaultValue = "30d",
             description = "Active tokens expiring within this get an expiry gauge (default: ${DEFAULT-VALUE}).")
     Duration window;

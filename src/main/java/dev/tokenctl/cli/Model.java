@@ -196,7 +196,7 @@ final class Model {
                         .type(java.time.Duration.class)
                         .auxiliaryTypes(java.time.Duration.class)
                         .description("Lifetime from now: 30m, 12h, 7d, 2w, 1d12h or ISO-8601 such as P7D.")
-                        .converters(new Converters.DurationConverter())
+                        .converters(new Converters.LifetimeConverter())
                         .build())
                 .addArg(Binding.option(group1, ExpiryOptions.class, "at", "--expires-at")
                         .paramLabel("TIMESTAMP")
@@ -266,7 +266,7 @@ final class Model {
                         .type(java.time.Duration.class)
                         .auxiliaryTypes(java.time.Duration.class)
                         .description("Only tokens that expire within this time from now, e.g. 7d.")
-                        .converters(new Converters.DurationConverter())
+                        .converters(new Converters.ExpiringWithinConverter())
                         .build());
         s.addOption(Binding.option(scope, TokenListCommand.class, "labels", "--label")
                         .paramLabel("KEY[=VALUE]")
@@ -354,14 +354,14 @@ final class Model {
                         .type(java.time.Duration.class)
                         .auxiliaryTypes(java.time.Duration.class)
                         .description("Lifetime of the new token (default: the old token's lifetime length, counted from now).")
-                        .converters(new Converters.DurationConverter())
+                        .converters(new Converters.RotatedLifetimeConverter())
                         .build());
         s.addOption(Binding.option(scope, TokenRotateCommand.class, "grace", "--grace")
                         .paramLabel("DURATION")
                         .type(java.time.Duration.class)
                         .auxiliaryTypes(java.time.Duration.class)
                         .description("Keep the old token valid this long (never past its own expiry; at most the policy's max-rotation-grace, 1h unless changed); rotating the new one ends this grace at once.")
-                        .converters(new Converters.DurationConverter())
+                        .converters(new Converters.GraceConverter())
                         .build());
         s.addOption(Binding.option(scope, TokenRotateCommand.class, "secretOut", "--secret-out")
                         .paramLabel("FILE")
@@ -405,7 +405,7 @@ final class Model {
                         .type(java.time.Duration.class)
                         .auxiliaryTypes(java.time.Duration.class)
                         .description("New lifetime from now, within the policy's max-expiry (a shorter lifetime always).")
-                        .converters(new Converters.DurationConverter())
+                        .converters(new Converters.LifetimeConverter())
                         .build())
                 .addArg(Binding.option(group1, TokenUpdateCommand.NewExpiry.class, "at", "--expires-at")
                         .paramLabel("TIMESTAMP")
@@ -466,7 +466,7 @@ final class Model {
         s.usageMessage()
                         .description("Revoke tokens at once, named or selected by label; their records are kept with the time and reason.")
                         .footerHeading("%nExamples:%n")
-                        .footer("  tokenctl token revoke billing-api --reason 'leaked in a build log'", "  tokenctl token revoke --label team=payments --dry-run", "  tokenctl token revoke --label team=payments --label env=staging --yes")
+                        .footer("  tokenctl token revoke billing-api --reason 'leaked in a build log'", "  tokenctl token revoke --label team=payments --dry-run", "  tokenctl token revoke --label team=payments --label env=staging --yes", "  tokenctl token revoke --label team=payments --yes --fingerprint 2-3f9a2c41b7d0", "  tokenctl token revoke --ids-from reviewed-ids.txt")
                         .sortOptions(false);
         c.spec = s;
         s.addPositional(Binding.parameter(scope, TokenRevokeCommand.class, "tokens")
@@ -483,6 +483,12 @@ final class Model {
                         .description("Instead, every token that is not revoked and has this label (any value when only KEY is given); repeatable, all must match. Needs --yes, or --dry-run.")
                         .converters(new Converters.LabelSelectorConverter())
                         .build());
+        s.addOption(Binding.option(scope, TokenRevokeCommand.class, "idsFrom", "--ids-from")
+                        .paramLabel("FILE|-")
+                        .type(java.lang.String.class)
+                        .auxiliaryTypes(java.lang.String.class)
+                        .description("Instead, exactly the tokens of the ids in this file (- for stdin), one a line; if one is revoked or does not match --label, none is revoked (exit 4).")
+                        .build());
         s.addOption(Binding.option(scope, TokenRevokeCommand.class, "reason", "--reason")
                         .paramLabel("TEXT")
                         .type(java.lang.String.class)
@@ -493,13 +499,20 @@ final class Model {
                         .paramLabel("<dryRun>")
                         .type(boolean.class)
                         .auxiliaryTypes(boolean.class)
-                        .description("Show the tokens that would be revoked, and revoke nothing.")
+                        .description("Show the tokens that would be revoked and their fingerprint, and revoke nothing.")
                         .build());
         s.addOption(Binding.option(scope, TokenRevokeCommand.class, "yes", "--yes")
                         .paramLabel("<yes>")
                         .type(boolean.class)
                         .auxiliaryTypes(boolean.class)
                         .description("Confirm revoking the tokens --label selects.")
+                        .build());
+        s.addOption(Binding.option(scope, TokenRevokeCommand.class, "fingerprint", "--fingerprint")
+                        .paramLabel("FINGERPRINT")
+                        .type(java.lang.String.class)
+                        .auxiliaryTypes(java.lang.String.class)
+                        .description("Revoke only if the tokens chosen are still those --dry-run gave this fingerprint for; otherwise none (exit 4).")
+                        .converters(new Converters.FingerprintConverter())
                         .build());
         return s;
     }
@@ -847,7 +860,7 @@ final class Model {
                         .auxiliaryTypes(java.time.Duration.class)
                         .description("Active tokens expiring within this get an expiry gauge in /metrics (default: ${DEFAULT-VALUE}).")
                         .defaultValue("30d")
-                        .converters(new Converters.DurationConverter())
+                        .converters(new Converters.ExpiryWindowConverter())
                         .build());
         return s;
     }
@@ -866,7 +879,7 @@ final class Model {
                         .auxiliaryTypes(java.time.Duration.class)
                         .description("Active tokens expiring within this get an expiry gauge (default: ${DEFAULT-VALUE}).")
                         .defaultValue("30d")
-                        .converters(new Converters.DurationConverter())
+                        .converters(new Converters.ExpiryWindowConverter())
                         .build());
         s.addOption(Binding.option(scope, MetricsCommand.class, "labels", "--label")
                         .paramLabel("KEY[=VALUE]")

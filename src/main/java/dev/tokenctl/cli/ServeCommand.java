@@ -50,7 +50,7 @@ final class ServeCommand extends BaseCommand {
             description = "Write one JSON line per request to this file, or to stdout for '-'.")
     String accessLog;
 
-    @Option(names = "--metrics-expiry-window", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--metrics-expiry-window", paramLabel = "DURATION", converter = Converters.ExpiryWindowConverter.class,
             defaultValue = "30d",
             description = "Active tokens expiring within this get an expiry gauge in /metrics (default: ${DEFAULT-VALUE}).")
     Duration expiryWindow;

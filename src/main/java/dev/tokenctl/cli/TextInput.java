@@ -18,12 +18,17 @@ final class TextInput {
     }
 
     static String read(String source, InputStream stdin, int limit) {
+        return read("--file", source, stdin, limit);
+    }
+
+    /** {@link #read(String, InputStream, int)} for an option of another name. */
+    static String read(String option, String source, InputStream stdin, int limit) {
         String label = source.equals("-") ? "standard input" : Converters.shown(source);
         Path path;
         try {
             path = source.equals("-") ? null : Converters.path(source);
         } catch (picocli.CommandLine.TypeConversionException e) {
-            throw new Cli.UsageException("--file: " + e.getMessage());
+            throw new Cli.UsageException(option + ": " + e.getMessage());
         }
         try (InputStream in = path == null ? stdin : Files.newInputStream(path)) {
             byte[] bytes = in.readNBytes(limit + 1);

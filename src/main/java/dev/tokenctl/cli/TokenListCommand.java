@@ -27,7 +27,7 @@ final class TokenListCommand extends BaseCommand {
             description = "Only tokens of this status: ${COMPLETION-CANDIDATES}.")
     StatusOption status;
 
-    @Option(names = "--expiring-within", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--expiring-within", paramLabel = "DURATION", converter = Converters.ExpiringWithinConverter.class,
             description = "Only tokens that expire within this time from now, e.g. 7d.")
     Duration expiringWithin;
 

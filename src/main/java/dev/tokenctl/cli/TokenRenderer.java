@@ -2,6 +2,7 @@ package dev.tokenctl.cli;
 
 import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Permission;
+import dev.tokenctl.core.Selection;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.TokenService;
@@ -102,6 +103,23 @@ final class TokenRenderer {
         }
         long more = permissions.chars().filter(c -> c == ',').count();
         return permissions.substring(0, comma) + " +" + more;
+    }
+
+    /**
+     * What a revoke would revoke: the tokens as a listing shows them, then the fingerprint that
+     * revokes exactly these, on stdout after a table, on stderr after json or yaml (whose array
+     * of tokens stays what it was).
+     */
+    static void selection(Output output, PrintWriter err, Selection selection, Instant now) {
+        String fingerprint = "fingerprint: " + selection.fingerprint() + " (give it to --fingerprint with --yes to revoke"
+                + " exactly the " + Text.count(selection.tokens().size(), "token") + " listed)";
+        if (!output.isText()) {
+            output.value(selection.tokens().stream().map(t -> Views.token(t, now)).toList());
+            err.println("tokenctl: " + fingerprint);
+            return;
+        }
+        list(output, selection.tokens()::forEach, now);
+        output.out.println(fingerprint);
     }
 
     /** What revoke did: one line each on stdout, and on stderr for tokens revoked before. */

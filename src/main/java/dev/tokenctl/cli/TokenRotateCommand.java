@@ -18,11 +18,11 @@ final class TokenRotateCommand extends BaseCommand {
     @Parameters(paramLabel = "ID|NAME", description = "The token to rotate.")
     String token;
 
-    @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.RotatedLifetimeConverter.class,
             description = "Lifetime of the new token (default: the old token's lifetime length, counted from now).")
     Duration expiresIn;
 
-    @Option(names = "--grace", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--grace", paramLabel = "DURATION", converter = Converters.GraceConverter.class,
             description = "Keep the old token valid this long (never past its own expiry; at most the policy's"
                     + " max-rotation-grace, 1h unless changed); rotating the new one ends this grace at once.")
     Duration grace;

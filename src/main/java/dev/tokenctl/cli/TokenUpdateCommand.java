@@ -39,7 +39,7 @@ final class TokenUpdateCommand extends BaseCommand {
      * between two commands.
      */
     static final class NewExpiry {
-        @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.LifetimeConverter.class,
                 description = "New lifetime from now, within the policy's max-expiry (a shorter lifetime always).")
         Duration in;
 

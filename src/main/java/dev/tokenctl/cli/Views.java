@@ -29,6 +29,7 @@ final class Views {
     record IssuedView(String token, TokenView metadata) {
     }
 
+
     record RevokedView(String id, String name, String revokedAt, String revokeReason, boolean alreadyRevoked) {
     }
 

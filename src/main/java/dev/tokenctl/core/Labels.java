@@ -86,11 +86,37 @@ public final class Labels {
         return true;
     }
 
-    /** {@code a=1,b=2}, as the audit shows labels; a selector's key without a value alone. */
+    /**
+     * {@code a=1,b="x,y"}, as people read labels, one way only: a value is quoted when it could
+     * read as more than one label or as none (it is empty, or holds a comma, an equals sign,
+     * whitespace, a double quote or a backslash) and when it holds an unprintable character,
+     * which is escaped as {@link Text#quoteSafe} escapes it. A selector's key without a value
+     * stands alone.
+     */
     public static String format(Map<String, String> labels) {
         StringBuilder out = new StringBuilder();
-        labels.forEach((k, v) -> out.append(out.length() == 0 ? "" : ",").append(k).append(v == null ? "" : "=" + v));
+        labels.forEach((k, v) -> out.append(out.length() == 0 ? "" : ",").append(k)
+                .append(v == null ? "" : "=" + (plain(v) ? v : quotedSafe(v))));
         return out.toString();
+    }
+
+    private static boolean plain(String value) {
+        return !value.isEmpty() && value.codePoints().noneMatch(c -> c == ',' || c == '=' || c == '"' || c == '\\'
+                || Character.isWhitespace(c) || Character.isSpaceChar(c) || Text.isUnprintable(c));
+    }
+
+    private static String quotedSafe(String value) {
+        StringBuilder out = new StringBuilder("\"");
+        value.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                out.append('\\').appendCodePoint(c);
+            } else if (Text.isUnprintable(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append('"').toString();
     }
 
     /** {@code a="1",b="x,y"}, as the audit records labels: each value quoted, so none can pass for another label. */

@@ -110,10 +110,22 @@ public enum PolicySetting {
                 }
                 throw TokenctlException.invalid("'" + Text.quoteSafe(text) + "' is not true or false");
             case DURATION:
-                return text.equals(NONE) ? null : Durations.parse(text);
+                return text.equals(NONE) ? null : Durations.parse(text, durationUse());
             default:
                 return text.equals(NONE) ? null : text;
         }
+    }
+
+    /** What a duration of this setting may be, and what {@code none} means for it. */
+    private Durations.Use durationUse() {
+        return switch (this) {
+            case MAX_EXPIRY -> new Durations.Use("30d, 90d, 1d12h", "none for no maximum",
+                    "use none for no maximum");
+            case DEFAULT_EXPIRY -> new Durations.Use("7d, 30d, 12h", "none for no default",
+                    "use none for no default, and each token its own expiry");
+            default -> new Durations.Use("30m, 1h, 1d", "none to allow no grace", "use " + Durations.format(Durations.MAX)
+                    + " or less");
+        };
     }
 
     /** The value as {@code policy show} prints it and {@link #parse} reads it back. */

@@ -163,9 +163,7 @@ public final class TokenService {
      * Revoking a revoked token changes nothing and is reported as such.
      */
     public List<Revoked> revoke(List<String> idsOrNames, String reason) {
-        if (reason != null) {
-            Text.checkPrintable("reason", reason, 1, MAX_TEXT);
-        }
+        checkReason(reason);
         return store.transaction(() -> {
             List<Token> tokens = idsOrNames.stream().map(this::resolve).toList();
             List<Revoked> outcome = new ArrayList<>();
@@ -190,15 +188,68 @@ public final class TokenService {
     }
 
     /**
-     * Revokes every token that is not revoked and whose labels match {@code selector}, chosen
-     * and revoked in one transaction: exactly the tokens a listing with the same selector shows.
+     * The tokens a revoke with these criteria would revoke now, with their fingerprint: a review
+     * that writes nothing. With {@code fingerprint} (null: none), only when they still have it.
+     *
+     * @throws TokenctlException NOT_FOUND (a name or id), CONFLICT (a listed token that can no
+     *     longer be revoked, or another fingerprint)
      */
-    public List<Revoked> revokeLabelled(Map<String, String> selector, String reason) {
+    public Selection select(Selection.Criteria criteria, String fingerprint) {
+        Selection selection = chosen(criteria);
+        if (fingerprint != null) {
+            selection.require(fingerprint);
+        }
+        return selection;
+    }
+
+    /**
+     * Revokes the tokens the criteria choose, chosen and revoked in one transaction; with
+     * {@code fingerprint} (null: none), only when they are still the tokens a review
+     * fingerprinted. When it throws, nothing is revoked.
+     *
+     * @throws TokenctlException INVALID (reason), NOT_FOUND, CONFLICT as {@link #select} says
+     */
+    public List<Revoked> revoke(Selection.Criteria criteria, String reason, String fingerprint) {
+        checkReason(reason);
         return store.transaction(() -> {
-            List<String> ids = new ArrayList<>();
-            list(unrevoked(), null, selector, t -> ids.add(t.id()));
-            return revoke(ids, reason);
+            Selection selection = select(criteria, fingerprint);
+            return revoke(selection.tokens().stream().map(Token::id).toList(), reason);
         });
+    }
+
+    private Selection chosen(Selection.Criteria criteria) {
+        List<Token> tokens = new ArrayList<>();
+        if (criteria instanceof Selection.Named named) {
+            named.idsOrNames().forEach(t -> tokens.add(resolve(t)));
+        } else if (criteria instanceof Selection.Labelled labelled) {
+            list(unrevoked(), null, labelled.selector(), tokens::add);
+        } else {
+            listed((Selection.Listed) criteria, tokens);
+        }
+        return Selection.of(tokens);
+    }
+
+    /** Adds the listed tokens, oldest first, when every one of them can still be revoked as listed. */
+    private void listed(Selection.Listed listed, List<Token> tokens) {
+        Instant now = session.now();
+        List<String> refused = new ArrayList<>();
+        for (String id : new java.util.TreeSet<>(listed.ids())) {
+            Token token = store.token(id).orElseThrow(() -> Refusals.noToken(id));
+            if (token.status(now) == Token.Status.REVOKED) {
+                refused.add(id + " is revoked");
+            } else if (!Labels.matches(token.labels(), listed.selector())) {
+                refused.add(id + " does not match --label " + Text.escape(Labels.format(listed.selector())));
+            } else {
+                tokens.add(token);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw TokenctlException.conflict(refused.size() + " of the " + Text.count(listed.ids().size(), "token")
+                    + " listed can no longer be revoked: " + String.join(", ", refused.subList(0,
+                    Math.min(3, refused.size()))) + (refused.size() > 3 ? " and " + (refused.size() - 3) + " more" : "")
+                    + "; nothing was revoked (review the selection again with --dry-run)");
+        }
+        tokens.sort(java.util.Comparator.comparing(Token::createdAt).thenComparing(Token::id));
     }
 
     /**
@@ -269,6 +320,12 @@ public final class TokenService {
                 store.revokeToken(retiring.id(), now, retiring.revokeReason());
                 session.audit("revoke", retiring.id(), "name=" + retiring.name() + " reason=grace ended: " + why);
             }
+        }
+    }
+
+    private static void checkReason(String reason) {
+        if (reason != null) {
+            Text.checkPrintable("reason", reason, 1, MAX_TEXT);
         }
     }
 

@@ -24,6 +24,16 @@ class LiveServicesTest extends OnEachEngine {
         return JSON.readTree(cli.ok(all.toArray(String[]::new)).out());
     }
 
+    /** The fingerprint a dry run gives on stderr with -o json, beside its array of tokens. */
+    private String fingerprint(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-o", "json"));
+        CliRunner.Result dry = cli.ok(all.toArray(String[]::new));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^tokenctl: fingerprint: (\\S+) ").matcher(dry.err());
+        assertThat(m.find()).as(dry.toString()).isTrue();
+        return m.group(1);
+    }
+
     private String id(String token) {
         return token.substring(0, token.indexOf('~'));
     }
@@ -230,7 +240,8 @@ class LiveServicesTest extends OnEachEngine {
         assertThat(json("token", "show", id(rotated)).get("labels").get("env").asText()).isEqualTo("staging");
 
         String before = cli.snapshot();
-        assertThat(names(json("token", "revoke", "--label", "team=payments", "--dry-run"))).containsExactly("a", "b");
+        assertThat(names(json("token", "revoke", "--label", "team=payments", "--dry-run")))
+                .containsExactly("a", "b");
         CliRunner.Result unconfirmed = cli.run("token", "revoke", "--label", "team=payments");
         assertThat(unconfirmed.code()).isEqualTo(2);
         assertThat(unconfirmed.err()).contains("would revoke 2 tokens").contains("a\n").contains(id(rotated));
@@ -239,6 +250,159 @@ class LiveServicesTest extends OnEachEngine {
         assertThat(names(json("token", "revoke", "--label", "team=payments", "--yes"))).as("what was revoked")
                 .containsExactly("a", "b");
         assertThat(names(json("token", "list"))).containsExactly("c", "d");
+    }
+
+    @Test
+    void revokeWithAFingerprintRevokesExactlyTheTokensReviewedOrNone() throws Exception {
+        String a = id(cli.create("a", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
+        cli.clock.advance(Duration.ofSeconds(1));
+        String b = id(cli.create("b", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
+        cli.create("other", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=y");
+        assertThat(names(json("token", "revoke", "--label", "team=x", "--dry-run"))).as("the array of a listing")
+                .containsExactly("a", "b");
+        String fingerprint = fingerprint("token", "revoke", "--label", "team=x", "--dry-run");
+        assertThat(fingerprint).matches("2-[0-9a-f]{12}");
+        CliRunner.Result text = cli.ok("token", "revoke", "--label", "team=x", "--dry-run");
+        assertThat(text.out()).contains(a, b).endsWith("fingerprint: " + fingerprint
+                + " (give it to --fingerprint with --yes to revoke exactly the 2 tokens listed)\n");
+        assertThat(text.err()).isEmpty();
+
+        cli.clock.advance(Duration.ofSeconds(1));
+        String c = id(cli.create("c", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
+        String before = cli.snapshot();
+        CliRunner.Result raced = cli.run("token", "revoke", "--label", "team=x", "--yes", "--fingerprint", fingerprint);
+        assertThat(raced.code()).as(raced.toString()).isEqualTo(4);
+        oneError(raced);
+        assertThat(raced.err()).hasLineCount(1).contains("the selection is now 3 tokens, not the 2 reviewed")
+                .contains("run --dry-run again");
+        assertThat(raced.out()).isEmpty();
+        assertThat(cli.snapshot()).as("nothing revoked").isEqualTo(before);
+        assertThat(cli.run("token", "revoke", "--label", "team=x", "--dry-run", "--fingerprint", fingerprint).code())
+                .as("a dry run checks a fingerprint too").isEqualTo(4);
+        assertThat(names(json("token", "list", "--label", "team=x"))).containsExactly("a", "b", "c");
+
+        String again = fingerprint("token", "revoke", "--label", "team=x", "--dry-run");
+        assertThat(again).startsWith("3-").isNotEqualTo(fingerprint);
+        assertThat(names(json("token", "revoke", "--label", "team=x", "--yes", "--fingerprint", again.toUpperCase())))
+                .containsExactly("a", "b", "c");
+        assertThat(names(json("token", "list"))).containsExactly("other");
+        assertThat(List.of(a, b, c)).allSatisfy(t -> assertThat(cli.ok("token", "show", t).out()).contains("revoked"));
+    }
+
+    @Test
+    void aFingerprintOfAsManyOtherTokensOrOfNamesThatMovedRevokesNothing() throws Exception {
+        cli.create("a", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x");
+        String reviewed = fingerprint("token", "revoke", "--label", "team=x", "--dry-run");
+        String named = fingerprint("token", "revoke", "a", "--dry-run");
+        assertThat(named).as("the same tokens, however chosen").isEqualTo(reviewed);
+        cli.ok("token", "rotate", "a");
+        String before = cli.snapshot();
+        CliRunner.Result swapped = cli.run("token", "revoke", "--label", "team=x", "--yes", "--fingerprint", reviewed);
+        assertThat(swapped.code()).as(swapped.toString()).isEqualTo(4);
+        assertThat(swapped.err()).contains("the selection is now 1 token, but not the 1 reviewed");
+        CliRunner.Result moved = cli.run("token", "revoke", "a", "--fingerprint", named);
+        assertThat(moved.code()).as("the name now means the new generation: " + moved).isEqualTo(4);
+        assertThat(cli.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void idsFromRevokesExactlyThoseTokensOrNoneWhenOneCanNoLongerBe() throws Exception {
+        String a = id(cli.create("a", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
+        cli.clock.advance(Duration.ofSeconds(1));
+        String b = id(cli.create("b", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
+        cli.clock.advance(Duration.ofSeconds(1));
+        String c = id(cli.create("c", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
+        cli.clock.advance(Duration.ofSeconds(1));
+        String d = id(cli.create("d", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=y"));
+        CliRunner.Result all = cli.runWithInput(String.join("\n", d, c, b, a), "token", "revoke", "--ids-from", "-",
+                "--dry-run", "-o", "json");
+        assertThat(names(JSON.readTree(all.out()))).as("oldest first").containsExactly("a", "b", "c", "d");
+        java.nio.file.Path ids = cli.dir.resolve("ids.txt");
+        java.nio.file.Files.writeString(ids, "  " + a + "\n\n" + b + "\r\n" + a + "\n");
+        JsonNode dry = json("token", "revoke", "--ids-from", ids.toString(), "--dry-run");
+        assertThat(names(dry)).containsExactly("a", "b");
+        assertThat(names(json("token", "revoke", "--ids-from", ids.toString(), "--yes"))).containsExactly("a", "b");
+        assertThat(names(json("token", "list"))).containsExactly("c", "d");
+
+        String before = cli.snapshot();
+        CliRunner.Result revoked = cli.runWithInput(c + "\n" + a + "\n", "token", "revoke", "--ids-from", "-");
+        assertThat(revoked.code()).as(revoked.toString()).isEqualTo(4);
+        oneError(revoked);
+        assertThat(revoked.err()).contains("1 of the 2 tokens listed can no longer be revoked: " + a + " is revoked")
+                .contains("nothing was revoked");
+        CliRunner.Result unselected = cli.runWithInput(c + "\n" + d + "\n", "token", "revoke", "--ids-from", "-",
+                "--label", "team=x", "--yes");
+        assertThat(unselected.code()).as(unselected.toString()).isEqualTo(4);
+        assertThat(unselected.err()).contains(d + " does not match --label team=x").doesNotContain(c + " ");
+        assertThat(cli.snapshot()).as("nothing revoked").isEqualTo(before);
+
+        String[][] refused = {
+            {"3", "tctl_0000000000000000"},
+            {"2", "not-an-id"},
+            {"2", "billing-api"},
+            {"2", ""},
+            {"2", " \n\n"},
+        };
+        for (String[] bad : refused) {
+            CliRunner.Result r = cli.runWithInput(bad[1], "token", "revoke", "--ids-from", "-");
+            assertThat(r.code()).as(r.toString()).isEqualTo(Integer.parseInt(bad[0]));
+            oneError(r);
+        }
+        assertThat(cli.run("token", "revoke", "c", "--ids-from", ids.toString()).code()).isEqualTo(2);
+        assertThat(cli.run("token", "revoke", "--ids-from", dir.resolve("missing").toString()).code()).isEqualTo(2);
+        assertThat(cli.snapshot()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3f9a2c41b7d0", "2-3f9a2c41b7d", "2-3f9a2c41b7d0a", "-1-3f9a2c41b7d0", "02-3f9a2c41b7d0",
+        "2-3f9a2c41b7dg", "2 3f9a2c41b7d0", "", "x"})
+    void aFingerprintNotOfTheFormADryRunPrintsIsExitTwo(String fingerprint) throws Exception {
+        cli.create("a", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x");
+        String before = cli.snapshot();
+        CliRunner.Result r = cli.run("token", "revoke", "--label", "team=x", "--yes", "--fingerprint", fingerprint);
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        oneError(r);
+        assertThat(r.err()).contains("is not a fingerprint");
+        assertThat(cli.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void tokenShowQuotesALabelValueThatCouldReadAsAnotherLabel() throws Exception {
+        cli.create("q", "--permission", "ReadHealthCheck", "--no-expiry", "--label", "team=a,b", "--label", "env=prod",
+                "--label", "note=x=y", "--label", "owner=Ann Lee", "--label", "q=say \"hi\"\\", "--label", "e=");
+        assertThat(cli.ok("token", "show", "q").out())
+                .contains("Labels:       e=\"\",env=prod,note=\"x=y\",owner=\"Ann Lee\",q=\"say \\\"hi\\\"\\\\\",team=\"a,b\"\n");
+        assertThat(json("token", "show", "q").get("labels").get("team").asText()).isEqualTo("a,b");
+        cli.sql("UPDATE tokens SET labels = 'bell=a' || char(7) || 'b' || char(10) WHERE name = 'q'"
+                .replace("char(", cli.engine == Engine.POSTGRESQL ? "chr(" : "char("));
+        assertThat(cli.ok("token", "show", "q").out()).contains("Labels:       bell=\"a\\u0007b\"\n");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "token list --expiring-within 36501d | omit --expiring-within for tokens of any expiry",
+        "audit list --since 36501d | omit --since for every event",
+        "token rotate a --grace 36501d | use at most the policy's max-rotation-grace",
+        "token rotate a --expires-in 36501d | omit --expires-in to keep the old token's lifetime",
+        "metrics --metrics-expiry-window 36501d | use 36500d or less",
+        "policy set --max-expiry 36501d | use none for no maximum",
+        "policy set --default-expiry 36501d | use none for no default",
+        "policy set --max-rotation-grace 36501d | use 36500d or less",
+        "token list --expiring-within 1mo | use 1s to 36500d as a number with a unit",
+        "policy set --max-expiry x | ; or none for no maximum",
+        "token rotate a --grace 0s | ; or at most the policy's max-rotation-grace",
+    })
+    void eachDurationOptionNamesItsOwnRangeAndNeverAnotherOptionsWayOut(String args, String hint) throws Exception {
+        cli.create("a");
+        String before = cli.snapshot();
+        CliRunner.Result r = cli.run(args.split(" "));
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        oneError(r);
+        assertThat(r.err()).contains(hint).doesNotContain("--no-expiry");
+        assertThat(cli.snapshot()).isEqualTo(before);
+        CliRunner.Result lifetime = cli.run("token", "create", "--name", "b", "--permission", "ReadHealthCheck",
+                "--expires-in", "36501d");
+        assertThat(lifetime.err()).as("where it exists").contains("use --no-expiry for a token that never expires");
     }
 
     private static List<String> names(JsonNode tokens) {

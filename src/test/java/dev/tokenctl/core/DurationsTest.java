@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,5 +82,50 @@ class DurationsTest {
         }
         assertThatThrownBy(() -> Durations.parse("P1Y")).hasMessageContaining("months or years");
         assertThatThrownBy(() -> Durations.parse("P1DT1M1Y")).hasMessageContaining("cannot read ISO-8601 duration");
+    }
+
+    @Test
+    void eachUseNamesItsOwnRangeAndWayOut() {
+        Durations.Use since = new Durations.Use("24h, 7d", "all for every event", "omit --since for every event");
+        assertThat(Durations.parse("7d", since)).isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> Durations.parse("36501d", since)).hasMessage("duration '36501d' is longer than the"
+                + " maximum of 36500d (omit --since for every event)");
+        assertThatThrownBy(() -> Durations.parse("3M", since)).hasMessageEndingWith("(use 1s to 36500d as a number with"
+                + " a unit w, d, h, m or s, e.g. 24h, 7d, or ISO-8601 such as PT30M or P7D; or all for every event)");
+        for (String text : new String[] {"", "x", "0s", "-1d", "30", "1d1d", "P1M", "P1X", "1y", "0000000000007d",
+            "7".repeat(65)}) {
+            assertThatThrownBy(() -> Durations.parse(text, since)).as(text)
+                    .hasMessageEndingWith("; or all for every event)").hasMessageNotContaining("--no-expiry");
+        }
+        assertThatThrownBy(() -> Durations.parse("36501d")).hasMessageEndingWith("(use --no-expiry for a token that"
+                + " never expires)");
+        assertThatThrownBy(() -> Durations.parse("x")).hasMessageEndingWith("e.g. 30m, 12h, 7d, 2w, 1d12h, or ISO-8601"
+                + " such as PT30M or P7D)");
+    }
+
+    @Test
+    void aPolicyDurationNamesWhatNoneMeansForIt() {
+        assertThatThrownBy(() -> PolicySetting.MAX_EXPIRY.parse("36501d")).hasMessageEndingWith("(use none for no maximum)");
+        assertThatThrownBy(() -> PolicySetting.MAX_EXPIRY.parse("x")).hasMessageEndingWith("; or none for no maximum)");
+        assertThatThrownBy(() -> PolicySetting.DEFAULT_EXPIRY.parse("36501d"))
+                .hasMessageEndingWith("(use none for no default, and each token its own expiry)");
+        assertThatThrownBy(() -> PolicySetting.DEFAULT_EXPIRY.parse("x")).hasMessageEndingWith("; or none for no default)");
+        assertThatThrownBy(() -> PolicySetting.MAX_ROTATION_GRACE.parse("36501d")).hasMessageEndingWith("(use 36500d or less)");
+        assertThatThrownBy(() -> PolicySetting.MAX_ROTATION_GRACE.parse("x"))
+                .hasMessageEndingWith("; or none to allow no grace)");
+        assertThat(PolicySetting.MAX_ROTATION_GRACE.parse("none")).isNull();
+    }
+
+    @Test
+    void labelValuesThatCouldReadAsOtherLabelsAreQuoted() {
+        Map<String, String> labels = new java.util.TreeMap<>(Map.of("a", "plain-v.1", "b", "x,y", "c", "k=v", "d", "two words",
+                "e", "say \"hi\"", "f", "back\\slash", "g", "", "h", "bell\u0007", "i", "nb\u00a0sp",
+                "k", "caf\u00e9"));
+        assertThat(Labels.format(labels)).isEqualTo("a=plain-v.1,b=\"x,y\",c=\"k=v\",d=\"two words\",e=\"say \\\"hi\\\"\","
+                + "f=\"back\\\\slash\",g=\"\",h=\"bell\\u0007\",i=\"nb\u00a0sp\",k=caf\u00e9");
+        Map<String, String> selector = new java.util.LinkedHashMap<>();
+        selector.put("team", null);
+        selector.put("env", "a,b");
+        assertThat(Labels.format(selector)).isEqualTo("team,env=\"a,b\"");
     }
 }
