@@ -537,7 +537,7 @@ final class Model {
         Binding.Scope scope = new Binding.Scope(c);
         s.modelTransformer(new PolicySetCommand.SettingOptions());
         s.usageMessage()
-                        .description("Change the security policy. Changes that touch existing tokens need --yes; --dry-run shows them.")
+                        .description("Change the security policy. Changes that restrict existing tokens need --yes; --dry-run shows them.")
                         .footerHeading("%nExamples:%n")
                         .footer("  tokenctl policy set --max-expiry 30d --default-expiry 7d --dry-run", "  tokenctl policy set --enforce-ip-filter office --allow-permission-updates false", "  tokenctl policy show -o yaml > policy.yaml && tokenctl policy set --file policy.yaml --yes")
                         .sortOptions(false);
@@ -558,7 +558,7 @@ final class Model {
                         .paramLabel("<yes>")
                         .type(boolean.class)
                         .auxiliaryTypes(boolean.class)
-                        .description("Confirm a change that revokes tokens or cuts back their expiry.")
+                        .description("Confirm a change that restricts existing tokens (revokes them, cuts back their expiry or grace, or adds an IP filter).")
                         .build());
         return s;
     }

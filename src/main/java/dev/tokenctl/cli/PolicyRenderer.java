@@ -5,6 +5,7 @@ import dev.tokenctl.core.PolicyChange;
 import dev.tokenctl.core.PolicyService;
 import dev.tokenctl.core.PolicySetting;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
 
 /** The security policy and changes to it, as text, json or yaml: for policy show and policy set. */
@@ -27,9 +28,7 @@ final class PolicyRenderer {
     static void plan(Output output, PolicyChange plan) {
         if (!output.isText()) {
             output.value(new Views.PlanView(Views.policy(plan.before()), Views.policy(plan.after()),
-                    plan.effects().stream().map(e -> new Views.EffectView(e.token().id(), e.token().name(),
-                            e.revokes() ? "revoke" : "cut-expiry", Times.iso(e.token().expiresAt()),
-                            Times.iso(e.newExpiry()))).toList()));
+                    plan.effects().stream().map(PolicyRenderer::view).toList()));
             return;
         }
         PrintWriter out = output.out;
@@ -42,13 +41,19 @@ final class PolicyRenderer {
         }
     }
 
-    /** The tokens a change revokes or cuts back, as a table. */
+    private static Views.EffectView view(PolicyChange.Effect e) {
+        Instant newExpiry = e.action() == PolicyChange.Action.CUT_EXPIRY ? e.newEnd() : null;
+        Instant newRetiresAt = e.action() == PolicyChange.Action.CUT_GRACE ? e.newEnd() : null;
+        return new Views.EffectView(e.token().id(), e.token().name(), e.action().label(), Times.iso(e.token().expiresAt()),
+                Times.iso(newExpiry), newRetiresAt == null ? null : Times.iso(e.token().revokedAt()), Times.iso(newRetiresAt),
+                e.change());
+    }
+
+    /** The tokens a change reaches, one line for each thing it changes for a token, as a table. */
     static void effects(PrintWriter out, List<PolicyChange.Effect> effects) {
-        Table table = new Table("ACTION", "ID", "NAME", "EXPIRES", "NEW EXPIRY");
+        Table table = new Table("ACTION", "ID", "NAME", "CHANGE");
         for (PolicyChange.Effect e : effects) {
-            table.row(e.revokes() ? "revoke" : "cut-expiry", e.token().id(), e.token().name(),
-                    e.token().expiresAt() == null ? "never" : Times.iso(e.token().expiresAt()),
-                    e.revokes() ? "-" : Times.iso(e.newExpiry()));
+            table.row(e.action().label(), e.token().id(), e.token().name(), e.change());
         }
         table.print(out);
         out.flush();

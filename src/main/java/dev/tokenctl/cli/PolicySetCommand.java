@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 @Command(name = "set", sortOptions = false, modelTransformer = PolicySetCommand.SettingOptions.class,
-        description = "Change the security policy. Changes that touch existing tokens need --yes; --dry-run shows them.",
+        description = "Change the security policy. Changes that restrict existing tokens need --yes; --dry-run shows them.",
         footerHeading = "%nExamples:%n",
         footer = {"  tokenctl policy set --max-expiry 30d --default-expiry 7d --dry-run",
                 "  tokenctl policy set --enforce-ip-filter office --allow-permission-updates false",
@@ -29,7 +29,7 @@ final class PolicySetCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "Show what would change, including the tokens touched, and change nothing.")
     boolean dryRun;
 
-    @Option(names = "--yes", description = "Confirm a change that revokes tokens or cuts back their expiry.")
+    @Option(names = "--yes", description = "Confirm a change that restricts existing tokens (revokes them, cuts back their expiry or grace, or adds an IP filter).")
     boolean yes;
 
     /** One option for each policy setting, made from its definition, before the options above. */
@@ -63,7 +63,7 @@ final class PolicySetCommand extends BaseCommand {
         }
         if (!yes) {
             PolicyChange plan = policies.plan(change);
-            if (plan.touchesTokens()) {
+            if (plan.needsConfirmation()) {
                 PolicyRenderer.effects(err(), plan.effects());
                 throw TokenctlException.invalid("this change would affect " + plan.effects().size()
                         + " existing token(s), listed above (rerun with --yes to apply it, or --dry-run to review)");

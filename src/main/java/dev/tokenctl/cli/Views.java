@@ -52,8 +52,12 @@ final class Views {
         return view;
     }
 
-    /** A token a policy change would revoke or cut back. */
-    record EffectView(String id, String name, String action, String expiresAt, String newExpiresAt) {
+    /**
+     * One change a policy change makes to a token; {@code newExpiresAt} for a cut expiry,
+     * {@code retiresAt} and {@code newRetiresAt} for a cut grace, {@code change} in words.
+     */
+    record EffectView(String id, String name, String action, String expiresAt, String newExpiresAt,
+                      String retiresAt, String newRetiresAt, String change) {
     }
 
     /** What a policy change would do. */

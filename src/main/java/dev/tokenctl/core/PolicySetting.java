@@ -21,7 +21,7 @@ public enum PolicySetting {
     ALLOW_PERMISSION_UPDATES("allow-permission-updates", "allow-permission-updates", Type.BOOLEAN, "BOOL",
             "true or false: whether 'token update' may change a token's permissions."),
     MAX_ROTATION_GRACE("max-rotation-grace", "max-rotation-grace", Type.DURATION, "DURATION|none",
-            "Longest time 'token rotate --grace' may keep the old token working; none forbids grace.");
+            "Longest time 'token rotate --grace' may keep the old token working; none forbids grace; lowering it ends longer graces.");
 
     /** The kinds of value a setting takes. */
     public enum Type { BOOLEAN, DURATION, FILTER }

@@ -45,7 +45,7 @@ class HardeningTest extends OnEachEngine {
         cli.ok("ipfilter", "add", "corp", "--rule", "allow 10.0.0.0/8");
         cli.ok("ipfilter", "add", "lab", "--rule", "allow 10.1.0.0/16");
         String token = cli.create("narrow", "--permission", "ReadHealthCheck", "--expires-in", "1d", "--ip-filter", "lab");
-        cli.ok("policy", "set", "--enforce-ip-filter", "corp");
+        cli.ok("policy", "set", "--enforce-ip-filter", "corp", "--yes");
         // 10.2.0.1 is in corp but outside the token's own filter: denied, in one check and in a batch.
         CliRunner.Result single = cli.runWithInput(token + "\n", "token", "verify", "--ip", "10.2.0.1");
         assertThat(single.code()).as(single.toString()).isEqualTo(1);

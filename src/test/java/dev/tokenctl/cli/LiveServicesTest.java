@@ -206,7 +206,7 @@ class LiveServicesTest extends OnEachEngine {
             assertThat(cli.snapshot()).as(args.toString()).isEqualTo(before);
         }
         assertThat(cli.ok("token", "update", "svc", "--expires-in", "5d").out()).as("a shorter lifetime").contains("2026-12-04");
-        cli.ok("policy", "set", "--enforce-ip-filter", "office");
+        cli.ok("policy", "set", "--enforce-ip-filter", "office", "--yes");
         cli.ok("ipfilter", "add", "lab", "--rule", "allow 192.168.0.0/16");
         assertThat(cli.run("token", "update", "svc", "--ip-filter", "lab").code()).isEqualTo(5);
         cli.ok("policy", "set", "--allow-permission-updates", "true");

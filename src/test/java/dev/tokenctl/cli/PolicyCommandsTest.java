@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +18,21 @@ class PolicyCommandsTest extends OnEachEngine {
 
     private JsonNode json(String... args) throws Exception {
         return JSON.readTree(cli.ok(args).out());
+    }
+
+    private static String id(String token) {
+        return token.substring(0, token.indexOf('~'));
+    }
+
+    /** The token ids of the audit events with that action, oldest first. */
+    private List<String> audited(String action) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode event : json("audit", "list", "-o", "json")) {
+            if (event.get("action").asText().equals(action)) {
+                ids.add(event.get("token_id").asText());
+            }
+        }
+        return ids;
     }
 
     @Test
@@ -165,7 +182,7 @@ class PolicyCommandsTest extends OnEachEngine {
         String bound = cli.create("b", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "lab");
         assertThat(cli.runWithInput(bound, "token", "verify", "--ip", "192.0.2.1").code()).isZero();
 
-        cli.ok("policy", "set", "--enforce-ip-filter", "office");
+        cli.ok("policy", "set", "--enforce-ip-filter", "office", "--yes");
         assertThat(cli.runWithInput(token, "token", "verify").err()).isEqualTo("denied: ip-required\n");
         assertThat(cli.runWithInput(token, "token", "verify", "--ip", "10.1.1.1").code()).isZero();
         assertThat(cli.runWithInput(bound, "token", "verify", "--ip", "192.0.2.1").err()).isEqualTo("denied: ip-denied\n");
@@ -176,6 +193,143 @@ class PolicyCommandsTest extends OnEachEngine {
         assertThat(cli.run("policy", "set", "--enforce-ip-filter", "nope").code()).isEqualTo(3);
         cli.ok("policy", "set", "--enforce-ip-filter", "none");
         assertThat(cli.runWithInput(token, "token", "verify").code()).isZero();
+    }
+
+    @Test
+    void enforcingAnIpFilterListsEachActiveAndRetiringTokenItRestrictsAndNeedsYes() throws Exception {
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        cli.ok("ipfilter", "add", "lab", "--rule", "allow 192.0.2.0/24");
+        String plain = cli.create("plain");
+        cli.clock.advance(Duration.ofSeconds(1));
+        String bound = cli.create("bound", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "lab");
+        cli.clock.advance(Duration.ofSeconds(1));
+        cli.create("inside", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
+        cli.clock.advance(Duration.ofSeconds(1));
+        String old = cli.create("svc");
+        cli.clock.advance(Duration.ofSeconds(1));
+        String current = cli.ok("token", "rotate", "svc", "--grace", "1h").line();
+        cli.create("gone");
+        cli.ok("token", "revoke", "gone");
+        String before = cli.snapshot();
+        String listed = """
+                ACTION          ID                     NAME   CHANGE
+                require-filter  %s  plain  a client address now required, in filter office
+                require-filter  %s  bound  its own filter lab AND office (was its own filter lab)
+                require-filter  %s  svc    a client address now required, in filter office
+                require-filter  %s  svc    a client address now required, in filter office
+                """.formatted(id(plain), id(bound), id(old), id(current));
+
+        CliRunner.Result dry = cli.ok("policy", "set", "--enforce-ip-filter", "office", "--dry-run");
+        assertThat(dry.out()).isEqualTo("Would change: enforced-ip-filter: none -> office\n" + listed);
+        assertThat(dry.err()).isEmpty();
+        JsonNode effects = json("policy", "set", "--enforce-ip-filter", "office", "--dry-run", "-o", "json").get("effects");
+        assertThat(effects).hasSize(4);
+        assertThat(effects.get(1).get("action").asText()).isEqualTo("require-filter");
+        assertThat(effects.get(1).get("change").asText()).isEqualTo("its own filter lab AND office (was its own filter lab)");
+
+        CliRunner.Result refused = cli.run("policy", "set", "--enforce-ip-filter", "office");
+        assertThat(refused.code()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).isEqualTo(listed + "tokenctl: error: this change would affect 4 existing token(s),"
+                + " listed above (rerun with --yes to apply it, or --dry-run to review)\n");
+        assertThat(cli.snapshot()).isEqualTo(before);
+        assertThat(cli.runWithInput(plain, "token", "verify").code()).isZero();
+        assertThat(cli.runWithInput(old, "token", "verify").code()).isZero();
+
+        CliRunner.Result applied = cli.ok("policy", "set", "--enforce-ip-filter", "office", "--yes");
+        assertThat(applied.err()).isEqualTo(listed);
+        assertThat(applied.out()).contains("enforced-ip-filter:       office");
+        assertThat(audited("enforced-filter")).containsExactly(id(plain), id(bound), id(old), id(current));
+        assertThat(cli.ok("audit", "list", "--token", id(bound)).out())
+                .contains("its own filter lab AND office (was its own filter lab) (policy enforced-ip-filter office)");
+        for (String token : new String[] {plain, old, current}) {
+            assertThat(cli.runWithInput(token, "token", "verify").err()).isEqualTo("denied: ip-required\n");
+            assertThat(cli.runWithInput(token, "token", "verify", "--ip", "192.0.2.1").err()).isEqualTo("denied: ip-denied\n");
+            assertThat(cli.runWithInput(token, "token", "verify", "--ip", "10.1.1.1").code()).isZero();
+        }
+    }
+
+    @Test
+    void liftingTheEnforcedFilterListsTheTokensItFreesWithoutYesAndChangingItNeedsYes() throws Exception {
+        cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
+        cli.ok("ipfilter", "add", "lab", "--rule", "allow 192.0.2.0/24");
+        String plain = cli.create("plain");
+        cli.clock.advance(Duration.ofSeconds(1));
+        String bound = cli.create("bound", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "lab");
+        cli.ok("policy", "set", "--enforce-ip-filter", "office", "--yes");
+
+        String before = cli.snapshot();
+        CliRunner.Result refused = cli.run("policy", "set", "--enforce-ip-filter", "lab");
+        assertThat(refused.code()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).isEqualTo("""
+                ACTION          ID                     NAME   CHANGE
+                require-filter  %s  plain  a client address in filter lab (was a client address in filter office)
+                relax-filter    %s  bound  its own filter lab (was its own filter lab AND office)
+                tokenctl: error: this change would affect 2 existing token(s), listed above \
+                (rerun with --yes to apply it, or --dry-run to review)
+                """.formatted(id(plain), id(bound)));
+        assertThat(cli.snapshot()).isEqualTo(before);
+
+        String freed = """
+                ACTION        ID                     NAME   CHANGE
+                relax-filter  %s  plain  any client address (was a client address in filter office)
+                relax-filter  %s  bound  its own filter lab (was its own filter lab AND office)
+                """.formatted(id(plain), id(bound));
+        assertThat(cli.ok("policy", "set", "--enforce-ip-filter", "none", "--dry-run").out())
+                .isEqualTo("Would change: enforced-ip-filter: office -> none\n" + freed);
+        CliRunner.Result lifted = cli.ok("policy", "set", "--enforce-ip-filter", "none");
+        assertThat(lifted.err()).isEqualTo(freed);
+        assertThat(audited("enforced-filter")).containsExactly(id(plain), id(bound), id(plain), id(bound));
+        assertThat(cli.runWithInput(plain, "token", "verify").code()).isZero();
+        assertThat(cli.runWithInput(bound, "token", "verify", "--ip", "192.0.2.1").code()).isZero();
+    }
+
+    @Test
+    void loweringMaxRotationGraceEndsLongerGracesListedAndNeedsYes() throws Exception {
+        cli.ok("policy", "set", "--max-rotation-grace", "3h");
+        String slow = cli.create("slow");
+        String slowNext = cli.ok("token", "rotate", "slow", "--grace", "3h").line();
+        cli.clock.advance(Duration.ofSeconds(1));
+        String quick = cli.create("quick");
+        cli.ok("token", "rotate", "quick", "--grace", "30m");
+        cli.clock.advance(Duration.ofMinutes(10).minusSeconds(1));
+        String before = cli.snapshot();
+        String cut = """
+                ACTION     ID                     NAME  CHANGE
+                cut-grace  %s  slow  grace ends: 2026-11-29T13:00:00Z -> 2026-11-29T11:10:00Z
+                """.formatted(id(slow));
+
+        CliRunner.Result dry = cli.ok("policy", "set", "--max-rotation-grace", "1h", "--dry-run");
+        assertThat(dry.out()).isEqualTo("Would change: max-rotation-grace: 3h -> 1h\n" + cut);
+        JsonNode effect = json("policy", "set", "--max-rotation-grace", "1h", "--dry-run", "-o", "json").get("effects").get(0);
+        assertThat(effect.get("action").asText()).isEqualTo("cut-grace");
+        assertThat(effect.get("retires_at").asText()).isEqualTo("2026-11-29T13:00:00Z");
+        assertThat(effect.get("new_retires_at").asText()).isEqualTo("2026-11-29T11:10:00Z");
+        CliRunner.Result refused = cli.run("policy", "set", "--max-rotation-grace", "1h");
+        assertThat(refused.code()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).isEqualTo(cut + "tokenctl: error: this change would affect 1 existing token(s),"
+                + " listed above (rerun with --yes to apply it, or --dry-run to review)\n");
+        assertThat(cli.snapshot()).isEqualTo(before);
+
+        assertThat(cli.ok("policy", "set", "--max-rotation-grace", "1h", "--yes").err()).isEqualTo(cut);
+        assertThat(json("token", "show", id(slow), "-o", "json").get("retires_at").asText()).isEqualTo("2026-11-29T11:10:00Z");
+        assertThat(audited("grace-cut")).containsExactly(id(slow));
+
+        cli.clock.advance(Duration.ofMinutes(5));
+        assertThat(cli.ok("policy", "set", "--max-rotation-grace", "none", "--dry-run").out()).isEqualTo("""
+                Would change: max-rotation-grace: 1h -> none
+                ACTION     ID                     NAME   CHANGE
+                cut-grace  %s  slow   grace ends: 2026-11-29T11:10:00Z -> 2026-11-29T10:15:00Z
+                cut-grace  %s  quick  grace ends: 2026-11-29T10:30:01Z -> 2026-11-29T10:15:00Z
+                """.formatted(id(slow), id(quick)));
+        assertThat(cli.runWithInput(slow, "token", "verify").code()).isZero();
+        assertThat(cli.run("policy", "set", "--max-rotation-grace", "none").code()).isEqualTo(2);
+        assertThat(cli.runWithInput(slow, "token", "verify").code()).as("refused: still in its grace").isZero();
+        cli.ok("policy", "set", "--max-rotation-grace", "none", "--yes");
+        assertThat(cli.runWithInput(slow, "token", "verify").err()).isEqualTo("denied: revoked\n");
+        assertThat(cli.runWithInput(quick, "token", "verify").err()).isEqualTo("denied: revoked\n");
+        assertThat(cli.runWithInput(slowNext, "token", "verify").code()).isZero();
+        assertThat(audited("grace-cut")).containsExactly(id(slow), id(slow), id(quick));
     }
 
     @Test

@@ -196,7 +196,7 @@ class ServeIT {
         // Policy changes too: tokens off, then on.
         String token = tokenctl("token", "create", "--name", "p", "--permission", "ReadHealthCheck", "--no-expiry");
         tokenctl("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
-        tokenctl("policy", "set", "--enforce-ip-filter", "office");
+        tokenctl("policy", "set", "--enforce-ip-filter", "office", "--yes");
         assertThat(get("/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(403);
     }
 
