@@ -55,7 +55,7 @@ final class TokenRevokeCommand extends BaseCommand {
                 service.list(TokenService.unrevoked(), null, selector, chosen::add);
             }
             if (dryRun) {
-                TokenRenderer.list(output(), chosen::forEach, context.clock().instant());
+                TokenRenderer.list(output(), err(), chosen::forEach, context.clock().instant());
                 return ExitCode.OK;
             }
             if (!chosen.isEmpty()) {
