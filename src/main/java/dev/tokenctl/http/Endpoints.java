@@ -22,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,18 +153,24 @@ final class Endpoints {
             response.headers().set("Allow", "POST");
             return response;
         }
-        String caller = bearer(headers);
-        Verification asker = caller == null ? null : verify(caller, outcome.client, Set.of(), outcome);
+        Map<String, List<String>> form = query(request.content().toString(StandardCharsets.UTF_8));
+        Caller caller = Caller.of(headers, form);
+        Verification asker = caller == null ? null : verify(caller.secret(), outcome.client, Set.of(), outcome);
         if (caller != null && asker == null) {
             return deny(Decision.UNAVAILABLE);
         }
-        if (asker == null || !asker.valid() || !options.introspectionCallers().contains(asker.token().name())) {
+        if (asker == null || !asker.valid() || !options.introspectionCallers().contains(asker.token().name())
+                || !caller.names(asker.token())) {
             Decision decision = caller == null ? Decision.NO_TOKEN : Decision.INVALID_TOKEN;
             outcome.decided(decision, caller == null ? "no-token" : "caller-refused");
             outcome.tokenId = null;
+            if (caller != null && caller.client()) {
+                FullHttpResponse refused = send(HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"invalid_client\"}");
+                refused.headers().set("WWW-Authenticate", "Basic realm=\"tokenctl\"");
+                return refused;
+            }
             return deny(decision);
         }
-        Map<String, List<String>> form = query(request.content().toString(StandardCharsets.UTF_8));
         String token = first(form, "token");
         String clientIp = first(form, "client_ip");
         IPAddress address = clientIp == null ? null : ClientAddress.parse(clientIp);
@@ -288,6 +295,49 @@ final class Endpoints {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * Who calls introspection: a bearer token, or an OAuth client (RFC 6749 section 2.3.1) whose
+     * id is its token's name or id and whose secret is its token string, in HTTP Basic or, with
+     * no Authorization header, as the form's {@code client_id} and {@code client_secret}.
+     *
+     * @param id the client id, or null for a bearer token
+     * @param secret the token string offered; "" for one that cannot be a token
+     */
+    private record Caller(String id, String secret) {
+        /** The caller of a request; null when it names none. */
+        static Caller of(HttpHeaders headers, Map<String, List<String>> form) {
+            List<String> values = headers.getAll("Authorization");
+            if (values.size() == 1 && values.get(0).regionMatches(true, 0, "Basic ", 0, 6)) {
+                String pair;
+                try {
+                    pair = new String(Base64.getDecoder().decode(values.get(0).substring(6).strip()), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return new Caller("", "");
+                }
+                int colon = pair.indexOf(':');
+                // Each half form-encoded first, as section 2.3.1 asks.
+                return colon < 0 ? new Caller("", "")
+                        : new Caller(decoded(pair.substring(0, colon)), decoded(pair.substring(colon + 1)));
+            }
+            String secret = first(form, "client_secret");
+            if (values.isEmpty() && secret != null) {
+                String id = first(form, "client_id");
+                return new Caller(id == null ? "" : id, secret);
+            }
+            String bearer = bearer(headers);
+            return bearer == null ? null : new Caller(null, bearer);
+        }
+
+        boolean client() {
+            return id != null;
+        }
+
+        /** Whether a client's id names {@code token}; a bearer token names itself. */
+        boolean names(Token token) {
+            return id == null || id.equals(token.name()) || id.equals(token.id());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.tokenctl.http;
 
+import dev.tokenctl.core.Verification;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,6 +48,43 @@ final class Metrics {
     private final Map<Key, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
 
+    /** Every series there can be, at 0 from the start, so that rate() sees each one's first requests. */
+    Metrics() {
+        for (Key key : series()) {
+            requests.put(key, new LongAdder());
+        }
+        for (Route route : Route.values()) {
+            durations.put(route.label, new Histogram());
+        }
+    }
+
+    private static List<Key> series() {
+        List<Key> keys = new ArrayList<>();
+        for (Route check : List.of(Route.AUTHZ, Route.INTROSPECT)) {
+            for (Verification.Reason reason : Verification.Reason.values()) {
+                keys.add(new Key(check.label, (reason.equals(Verification.Reason.VALID) ? Decision.ALLOW : Decision.INVALID_TOKEN).label,
+                        reason.label()));
+            }
+            keys.add(new Key(check.label, Decision.NO_TOKEN.label, "no-token"));
+            keys.add(new Key(check.label, Decision.UNAVAILABLE.label, "store-error"));
+        }
+        keys.add(new Key(Route.INTROSPECT.label, Decision.INVALID_TOKEN.label, "method-not-allowed"));
+        keys.add(new Key(Route.INTROSPECT.label, Decision.INVALID_TOKEN.label, "caller-refused"));
+        keys.add(new Key(Route.HEALTHZ.label, Observed.NONE, "ok"));
+        keys.add(new Key(Route.HEALTHZ.label, Observed.NONE, "store-error"));
+        for (String reason : List.of("ok", "store-error", "busy")) {
+            keys.add(new Key(Route.METRICS.label, Observed.NONE, reason));
+        }
+        for (String reason : List.of("not-found", "bad-request", "uri-too-long", "headers-too-large")) {
+            keys.add(new Key(Route.OTHER.label, Observed.NONE, reason));
+        }
+        for (Route route : Route.values()) {
+            keys.add(new Key(route.label, Observed.NONE, "too-large"));
+            keys.add(new Key(route.label, Observed.ERROR, "internal-error"));
+        }
+        return keys;
+    }
+
     void record(String endpoint, String decision, String reason, long nanos) {
         requests.computeIfAbsent(new Key(endpoint, decision, reason), k -> new LongAdder()).increment();
         durations.computeIfAbsent(endpoint, e -> new Histogram()).observe(nanos / 1e9);
@@ -69,12 +109,18 @@ final class Metrics {
             for (int i = 0; i < BOUNDS.length; i++) {
                 cumulative += h.buckets[i].sum();
                 out.append(DURATION).append("_bucket{endpoint=\"").append(e.getKey()).append("\",le=\"")
-                        .append(java.math.BigDecimal.valueOf(BOUNDS[i]).toPlainString()).append("\"} ").append(cumulative).append('\n');
+                        .append(le(BOUNDS[i])).append("\"} ").append(cumulative).append('\n');
             }
             out.append(DURATION).append("_bucket{endpoint=\"").append(e.getKey()).append("\",le=\"+Inf\"} ")
                     .append(h.count.sum()).append('\n');
             out.append(DURATION).append("_sum{endpoint=\"").append(e.getKey()).append("\"} ").append(h.sum.sum()).append('\n');
             out.append(DURATION).append("_count{endpoint=\"").append(e.getKey()).append("\"} ").append(h.count.sum()).append('\n');
         });
+    }
+
+    /** A bucket's bound as Prometheus writes it: the shortest decimal, with ".0" when whole ("0.0001", "1.0"). */
+    static String le(double bound) {
+        String text = java.math.BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+        return text.contains(".") ? text : text + ".0";
     }
 }

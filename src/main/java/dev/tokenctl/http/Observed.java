@@ -17,6 +17,8 @@ import java.time.Instant;
 final class Observed {
     /** The decision label of an answer that is not a token check: health, metrics, refusals. */
     static final String NONE = "none";
+    /** The decision label of an answer that failed inside. */
+    static final String ERROR = "error";
 
     private final Endpoints endpoints;
     private final Metrics metrics;
@@ -40,7 +42,7 @@ final class Observed {
             response = endpoints.answer(route, request, peer, outcome);
         } catch (Throwable e) {  // an Error too: the client gets its answer, and the server goes on
             failed(route, e);
-            outcome.decision = "error";
+            outcome.decision = ERROR;
             outcome.reason = "internal-error";
             response = Endpoints.send(HttpResponseStatus.INTERNAL_SERVER_ERROR, "application/json",
                     "{\"error\":\"server_error\"}");

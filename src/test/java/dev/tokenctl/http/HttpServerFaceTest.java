@@ -136,8 +136,8 @@ class HttpServerFaceTest {
             assertThat(allowed.headers().firstValue("X-Token-Id")).hasValue(id);
             assertThat(get(HTTP, server.base() + "/v1/authz").statusCode()).isEqualTo(401);
             assertThat(get(HTTP, server.base() + "/healthz").statusCode()).isEqualTo(200);
-            assertThat(server.made.get()).as("the warm-up's connection is lent to the requests; the writer has its own")
-                    .isEqualTo(2);
+            assertThat(server.made.get()).as("the warm-up's connection is lent to the requests, and to the writer"
+                    + " unless it writes while a request holds it").isBetween(1, 2);
             stopping = System.nanoTime();
         }
         assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("nothing in flight: no wait").isLessThan(Duration.ofSeconds(4));

@@ -31,7 +31,7 @@ class MetricsAndAccessLogTest {
                 "tokenctl_records_dropped_total 7\n",
                 "tokenctl_requests_total{endpoint=\"authz\",decision=\"allow\",reason=\"valid\"} 2\n",
                 "tokenctl_requests_total{endpoint=\"authz\",decision=\"deny\",reason=\"revoked\"} 1\n",
-                "tokenctl_request_duration_seconds_bucket{endpoint=\"authz\",le=\"0.00010\"} 1\n",
+                "tokenctl_request_duration_seconds_bucket{endpoint=\"authz\",le=\"0.0001\"} 1\n",
                 "tokenctl_request_duration_seconds_bucket{endpoint=\"authz\",le=\"0.00025\"} 2\n",
                 "tokenctl_request_duration_seconds_bucket{endpoint=\"authz\",le=\"1.0\"} 2\n",
                 "tokenctl_request_duration_seconds_bucket{endpoint=\"authz\",le=\"+Inf\"} 3\n",
@@ -43,6 +43,30 @@ class MetricsAndAccessLogTest {
         assertThat(Double.parseDouble(sum.substring(sum.lastIndexOf(' ') + 1))).isBetween(2.0002, 2.00021);
         assertThat(out.indexOf("endpoint=\"authz\",decision=\"allow\"")).as("sorted")
                 .isLessThan(out.indexOf("endpoint=\"authz\",decision=\"deny\""));
+    }
+
+    @Test
+    void everySeriesIsThereAtZeroFromTheStartWithBoundsInPrometheusCanonicalForm() {
+        StringBuilder text = new StringBuilder();
+        new Metrics().write(text, 0);
+        String out = text.toString();
+        assertThat(out).contains(
+                "tokenctl_requests_total{endpoint=\"authz\",decision=\"allow\",reason=\"valid\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"authz\",decision=\"deny\",reason=\"revoked\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"authz\",decision=\"deny\",reason=\"no-token\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"authz\",decision=\"error\",reason=\"store-error\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"introspect\",decision=\"deny\",reason=\"caller-refused\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"healthz\",decision=\"none\",reason=\"ok\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"metrics\",decision=\"none\",reason=\"busy\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"other\",decision=\"none\",reason=\"not-found\"} 0\n",
+                "tokenctl_requests_total{endpoint=\"other\",decision=\"error\",reason=\"internal-error\"} 0\n",
+                "tokenctl_request_duration_seconds_count{endpoint=\"other\"} 0\n");
+        assertThat(out.lines().filter(l -> l.startsWith("tokenctl_requests_total{")).count())
+                .as("each endpoint's series, once").isEqualTo(2 * (10 + 2) + 2 + 2 + 3 + 4 + 5 * 2);
+        assertThat(out.lines().filter(l -> l.startsWith("tokenctl_request_duration_seconds_bucket{endpoint=\"authz\""))
+                .map(l -> l.replaceAll(".*le=\"([^\"]+)\".*", "$1")))
+                .containsExactly("0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
+                        "0.25", "1.0", "+Inf");
     }
 
     @Test
