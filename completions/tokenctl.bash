@@ -197,23 +197,37 @@ _tokenctl_value() {
 
 _tokenctl() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local path="" i word kind
+  local path="" i word kind option="" prefix=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     case $word in
       -*=*) ;;
-      -*) [[ $(_tokenctl_value "$path" "$word") != none ]] && ((i++)) ;;
+      -*) if [[ $(_tokenctl_value "$path" "$word") != none ]]; then
+            ((i++)); [[ ${COMP_WORDS[i]} == = ]] && ((i++))
+          fi ;;
       *) [[ " $(_tokenctl_subcommands "$path") " == *" $word "* ]] && path="$path $word" ;;
     esac
   done
-  if [[ $prev == -* ]]; then
-    kind=$(_tokenctl_value "$path" "$prev")
+  # A value after its option as the next word or as --option=VALUE. Where COMP_WORDBREAKS
+  # holds '=', as it does by default, bash makes '=' a word of its own: the value follows it
+  # (or is not begun, and '=' is the current word), and only the value is replaced.
+  if [[ $cur == = && $prev == -* ]]; then
+    option=$prev; cur=""
+  elif [[ $prev == = && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    option=${COMP_WORDS[COMP_CWORD-2]}
+  elif [[ $cur == -*=* ]]; then
+    option=${cur%%=*}; prefix=$option=; cur=${cur#*=}
+  elif [[ $prev == -* ]]; then
+    option=$prev
+  fi
+  if [[ -n $option ]]; then
+    kind=$(_tokenctl_value "$path" "$option")
     case $kind in
-      file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
-      values:*) COMPREPLY=($(compgen -W "${kind#values:}" -- "$cur")); return 0 ;;
+      file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -P "$prefix" -f -- "$cur")); return 0 ;;
+      values:*) COMPREPLY=($(compgen -P "$prefix" -W "${kind#values:}" -- "$cur")); return 0 ;;
       list:*)
-        local done="" last=$cur
-        if [[ $cur == *,* ]]; then done=${cur%,*},; last=${cur##*,}; fi
+        local done=$prefix last=$cur
+        if [[ $cur == *,* ]]; then done=$prefix${cur%,*},; last=${cur##*,}; fi
         compopt -o nospace 2>/dev/null
         COMPREPLY=($(compgen -P "$done" -W "${kind#list:}" -- "$last")); return 0 ;;
       any) COMPREPLY=(); return 0 ;;

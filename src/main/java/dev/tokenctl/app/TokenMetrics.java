@@ -1,15 +1,16 @@
 package dev.tokenctl.app;
 
+import dev.tokenctl.core.Labels;
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.Token;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The token gauges in Prometheus's text format, for {@code /metrics} and for
@@ -33,8 +34,8 @@ public final class TokenMetrics {
     /**
      * Writes the gauges of the application's store at its clock's now, as it reads them: the
      * expiry gauges of at most {@code maxSeries} tokens whose labels match {@code labels} (all for
-     * none), those that expire soonest, each with its labels as {@code label_KEY} (a key's '.' and
-     * '-' written '_'); then how many matching tokens were left out.
+     * none), those that expire soonest, each with its labels as {@link Labels#metricName} names
+     * them; then how many matching tokens were left out.
      *
      * @throws UncheckedIOException when {@code out} cannot be written
      */
@@ -49,8 +50,7 @@ public final class TokenMetrics {
 
     private static void writeGauges(Application application, Duration window, Map<String, String> labels, int maxSeries,
                                     Appendable out) throws IOException {
-        Instant now = application.session().now();
-        Store.Counts counts = application.store().counts(now);
+        Store.Counts counts = counts(application);
         out.append("# HELP ").append(TOKENS).append(" Tokens in the store, by status.\n");
         out.append("# TYPE ").append(TOKENS).append(" gauge\n");
         out.append(TOKENS).append("{status=\"active\"} ").append(String.valueOf(counts.active())).append('\n');
@@ -63,26 +63,41 @@ public final class TokenMetrics {
                 .append(within).append(", as Unix time")
                 .append(maxSeries < Integer.MAX_VALUE ? "; at most " + maxSeries + " series, the soonest first.\n" : ".\n");
         out.append("# TYPE ").append(EXPIRY).append(" gauge\n");
-        long omitted = application.tokens().listSoonestExpiring(EnumSet.of(Token.Status.ACTIVE), window, labels, maxSeries,
-                t -> {
-                    try {
-                        series(t, out);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+        long omitted = expiring(application, window, labels, maxSeries, t -> {
+            try {
+                series(t, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         out.append("# HELP ").append(OMITTED).append(" Active tokens expiring within ").append(within)
                 .append(" that have no expiry series, past the series cap.\n");
         out.append("# TYPE ").append(OMITTED).append(" gauge\n");
         out.append(OMITTED).append(' ').append(String.valueOf(omitted)).append('\n');
     }
 
+    /** How many tokens the store has of each status, at the application's now. */
+    public static Store.Counts counts(Application application) {
+        return application.store().counts(application.session().now());
+    }
+
+    /**
+     * Gives {@code sink} the active tokens that expire within {@code window} and whose labels
+     * match {@code labels}, at most {@code maxSeries}, the soonest first, as it reads them;
+     * returns how many more there are.
+     */
+    public static long expiring(Application application, Duration window, Map<String, String> labels, int maxSeries,
+                                Consumer<Token> sink) {
+        return application.tokens().listSoonestExpiring(EnumSet.of(Token.Status.ACTIVE), window, labels, maxSeries, sink);
+    }
+
     private static void series(Token t, Appendable out) throws IOException {
         out.append(EXPIRY).append("{id=\"").append(label(t.id())).append("\",name=\"").append(label(t.name())).append('"');
         Set<String> names = new HashSet<>();
         for (Map.Entry<String, String> entry : t.labels().entrySet()) {
-            String name = "label_" + entry.getKey().replace('.', '_').replace('-', '_');
-            if (names.add(name)) {  // a.b and a_b: the first, in key order, is written
+            String name = Labels.metricName(entry.getKey());
+            // Keys that share a name are refused when set, but a token stored before that may have them.
+            if (names.add(name)) {
                 out.append(',').append(name).append("=\"").append(label(entry.getValue())).append('"');
             }
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -13,8 +14,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * Writes the bash and zsh completion scripts from the command tree, so they cover every
  * command and option there is. Both complete subcommands, options, the values of options that
  * have a fixed set (output formats, statuses, booleans), permission names (also after a comma),
- * and file paths for options that take a file. Token and filter names are not completed: that
- * would start a JVM per keystroke.
+ * and file paths for options that take a file, each as the next word or after '='
+ * ({@code --permission=Read}). Token and filter names are not completed: that would start a JVM
+ * per keystroke.
  */
 final class Completions {
     private Completions() {
@@ -117,23 +119,37 @@ final class Completions {
         s.append("""
                 _tokenctl() {
                   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-                  local path="" i word kind
+                  local path="" i word kind option="" prefix=""
                   for ((i = 1; i < COMP_CWORD; i++)); do
                     word=${COMP_WORDS[i]}
                     case $word in
                       -*=*) ;;
-                      -*) [[ $(_tokenctl_value "$path" "$word") != none ]] && ((i++)) ;;
+                      -*) if [[ $(_tokenctl_value "$path" "$word") != none ]]; then
+                            ((i++)); [[ ${COMP_WORDS[i]} == = ]] && ((i++))
+                          fi ;;
                       *) [[ " $(_tokenctl_subcommands "$path") " == *" $word "* ]] && path="$path $word" ;;
                     esac
                   done
-                  if [[ $prev == -* ]]; then
-                    kind=$(_tokenctl_value "$path" "$prev")
+                  # A value after its option as the next word or as --option=VALUE. Where COMP_WORDBREAKS
+                  # holds '=', as it does by default, bash makes '=' a word of its own: the value follows it
+                  # (or is not begun, and '=' is the current word), and only the value is replaced.
+                  if [[ $cur == = && $prev == -* ]]; then
+                    option=$prev; cur=""
+                  elif [[ $prev == = && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+                    option=${COMP_WORDS[COMP_CWORD-2]}
+                  elif [[ $cur == -*=* ]]; then
+                    option=${cur%%=*}; prefix=$option=; cur=${cur#*=}
+                  elif [[ $prev == -* ]]; then
+                    option=$prev
+                  fi
+                  if [[ -n $option ]]; then
+                    kind=$(_tokenctl_value "$path" "$option")
                     case $kind in
-                      file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
-                      values:*) COMPREPLY=($(compgen -W "${kind#values:}" -- "$cur")); return 0 ;;
+                      file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -P "$prefix" -f -- "$cur")); return 0 ;;
+                      values:*) COMPREPLY=($(compgen -P "$prefix" -W "${kind#values:}" -- "$cur")); return 0 ;;
                       list:*)
-                        local done="" last=$cur
-                        if [[ $cur == *,* ]]; then done=${cur%,*},; last=${cur##*,}; fi
+                        local done=$prefix last=$cur
+                        if [[ $cur == *,* ]]; then done=$prefix${cur%,*},; last=${cur##*,}; fi
                         compopt -o nospace 2>/dev/null
                         COMPREPLY=($(compgen -P "$done" -W "${kind#list:}" -- "$last")); return 0 ;;
                       any) COMPREPLY=(); return 0 ;;
@@ -209,6 +225,8 @@ final class Completions {
         String repeat = option.isMultiValue() ? "*" : "";
         String exclusion = names.length > 1 && repeat.isEmpty() ? "(" + String.join(" ", names) + ")" : "";
         String kind = valueKind(option);
+        // NAME= takes the value as the next word or after '=' in the option's word, as picocli does.
+        String equals = kind.equals("none") ? "" : "=";
         String value = switch (kind.replaceAll(":.*", "")) {
             case "none" -> "";
             case "file" -> ":" + escape(option.paramLabel()) + ":_files";
@@ -218,9 +236,10 @@ final class Completions {
         };
         String suffix = "[" + description + "]" + value;
         if (names.length == 1) {
-            return quote(repeat + names[0] + suffix);
+            return quote(repeat + names[0] + equals + suffix);
         }
-        return quote(repeat + exclusion) + "{" + String.join(",", names) + "}" + quote(suffix);
+        return quote(repeat + exclusion) + "{" + String.join(",", Stream.of(names).map(n -> n + equals).toList()) + "}"
+                + quote(suffix);
     }
 
     private static String firstLine(String[] description) {

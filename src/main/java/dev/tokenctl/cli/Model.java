@@ -869,7 +869,7 @@ final class Model {
         CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("metrics");
         Binding.Scope scope = new Binding.Scope(c);
         s.usageMessage()
-                        .description("Print the token gauges of /metrics in Prometheus's text format, for node_exporter's textfile collector on hosts that do not run 'tokenctl serve'.")
+                        .description("Print the token gauges of /metrics in Prometheus's text format, for node_exporter's textfile collector on hosts that do not run 'tokenctl serve'.", "With -o json or yaml: the token counts by status and the tokens expiring within the window, soonest first.")
                         .footerHeading("%nExamples:%n")
                         .footer("  tokenctl metrics > /var/lib/node_exporter/textfile/tokenctl.prom.$$ && mv /var/lib/node_exporter/textfile/tokenctl.prom.$$ /var/lib/node_exporter/textfile/tokenctl.prom");
         c.spec = s;

@@ -4,16 +4,18 @@ import dev.tokenctl.core.Text;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
  * A plain text table: a header row and left-aligned columns two spaces apart. Cells are never
  * cut: when a width is set and the table is wider, a column with a compact form (a permission
  * list as {@code ManageCluster +2}) takes it, then whole columns are left out from the right,
- * but never the first {@code kept} ones (the id and name people copy into the next command).
- * Styles (colours) are applied after alignment.
+ * but never the {@link #keep kept} ones (the first by default). Styles (colours) are applied after
+ * alignment.
  */
 final class Table {
     private static final int CHUNK = 8192;
@@ -22,7 +24,7 @@ final class Table {
     private final List<String[]> rows = new ArrayList<>();
     private final Map<Integer, UnaryOperator<String>> compact = new HashMap<>();
     private final Map<Integer, UnaryOperator<String>> styles = new HashMap<>();
-    private int kept = 1;
+    private final Set<Integer> kept = new HashSet<>(Set.of(0));
 
     Table(String... headers) {
         this.headers = headers;
@@ -42,9 +44,11 @@ final class Table {
         return this;
     }
 
-    /** The first {@code columns} columns are never left out. */
-    Table keep(int columns) {
-        kept = columns;
+    /** These columns, as well as the first, are never left out. */
+    Table keep(int... columns) {
+        for (int column : columns) {
+            kept.add(column);
+        }
         return this;
     }
 
@@ -57,8 +61,11 @@ final class Table {
         print(out, 0);
     }
 
-    /** Prints the table within {@code width} columns where it can; 0 means no limit. */
-    void print(PrintWriter out, int width) {
+    /**
+     * Prints the table within {@code width} columns where it can; 0 means no limit. Returns the
+     * headers of the columns left out, in the table's order; empty when none were.
+     */
+    List<String> print(PrintWriter out, int width) {
         int[] widths = widths();
         if (width > 0 && total(widths) > width && !compact.isEmpty()) {
             for (String[] row : rows) {
@@ -66,8 +73,12 @@ final class Table {
             }
             widths = widths();
         }
-        for (int column = headers.length - 1; width > 0 && total(widths) > width && column >= kept; column--) {
-            widths[column] = -1;
+        List<String> leftOut = new ArrayList<>();
+        for (int column = headers.length - 1; width > 0 && total(widths) > width && column >= 0; column--) {
+            if (!kept.contains(column)) {
+                widths[column] = -1;
+                leftOut.add(0, headers[column]);
+            }
         }
         // Lines go out a few kilobytes at a time: a write per line costs a short-lived process more
         // than the lines themselves.
@@ -84,6 +95,7 @@ final class Table {
             }
         }
         write(out, text, chunk);
+        return leftOut;
     }
 
     /** Writes and empties {@code text} through {@code chunk}, or a larger array that it returns. */

@@ -49,7 +49,7 @@ final class TokenListCommand extends BaseCommand {
         TokenService tokens = app.tokens();
         Set<Token.Status> chosen = statuses;
         Map<String, String> selector = Converters.labels(labels);
-        TokenRenderer.list(output(), sink -> tokens.list(chosen, expiringWithin, selector, sink), context.clock().instant());
+        TokenRenderer.list(output(), err(), sink -> tokens.list(chosen, expiringWithin, selector, sink), context.clock().instant());
         return ExitCode.OK;
     }
 }

@@ -10,6 +10,7 @@ import dev.tokenctl.core.Verification;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +58,10 @@ final class TokenRenderer {
     /**
      * The tokens {@code source} gives, streamed as json/yaml, or as a table for people: on a
      * terminal it fits the width by writing long permission lists as {@code First +N} and then
-     * leaving out columns from the right, never the id or the name; {@code -o wide} shows all.
+     * leaving out columns from the right, never the id, the name or the status, and says on
+     * {@code err} which it left out; {@code -o wide} shows all, labels too.
      */
-    static void list(Output output, Consumer<Consumer<Token>> source, Instant now) {
+    static void list(Output output, PrintWriter err, Consumer<Consumer<Token>> source, Instant now) {
         if (!output.isText()) {
             try (Output.Sequence sequence = output.sequence()) {
                 source.accept(t -> sequence.add(Views.token(t, now)));
@@ -67,25 +69,36 @@ final class TokenRenderer {
             return;
         }
         ZoneId zone = output.context.zone();
-        Table table = new Table("ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "IP FILTER", "CREATED", "LAST USED");
+        boolean wide = output.format == Output.Format.wide;
+        String[] headers = {"ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "IP FILTER", "CREATED", "LAST USED", "LABELS"};
+        Table table = new Table(wide ? headers : Arrays.copyOf(headers, headers.length - 1));
         // Tokens share a few permission sets, each one object as the store reads them (an equal set
         // that is another object is only spelled out twice): each is spelled out once.
         Map<Set<Permission>, String> spelled = new IdentityHashMap<>();
-        source.accept(t -> table.row(t.id(), t.name(),
+        source.accept(t -> {
+            String[] cells = {t.id(), t.name(),
                 spelled.computeIfAbsent(t.permissions(), Permission::format), status(t, now),
                 t.expiresAt() == null ? "never" : Times.date(t.expiresAt(), zone) + " ("
                         + Times.relative(t.expiresAt(), now, false) + ")",
                 t.ipFilter() == null ? "-" : t.ipFilter(),
                 Times.date(t.createdAt(), zone),
-                t.lastUsedAt() == null ? "never" : Times.relative(t.lastUsedAt(), now, false)));
+                t.lastUsedAt() == null ? "never" : Times.relative(t.lastUsedAt(), now, false),
+                wide ? (t.labels().isEmpty() ? "-" : Labels.format(t.labels())) : null};
+            table.row(wide ? cells : Arrays.copyOf(cells, cells.length - 1));
+        });
         boolean colour = Terminal.colour(output.context);
-        table.keep(2).compact(2, TokenRenderer::summary)
+        List<String> leftOut = table.keep(1, 3).compact(2, TokenRenderer::summary)
                 .style(3, status -> Terminal.paint(colour, status.startsWith("retiring") ? "33" : switch (status) {
                     case "active" -> "32";
                     case "expired" -> "33";
                     default -> "31";
                 }, status))
                 .print(output.out, output.width());
+        if (!leftOut.isEmpty()) {
+            output.out.flush();
+            err.println("tokenctl: note: columns left out to fit the terminal: " + String.join(", ", leftOut)
+                    + " (-o wide shows them)");
+        }
     }
 
     /** The status, with when a retiring token stops working. */
@@ -118,7 +131,7 @@ final class TokenRenderer {
             err.println("tokenctl: " + fingerprint);
             return;
         }
-        list(output, selection.tokens()::forEach, now);
+        list(output, err, selection.tokens()::forEach, now);
         output.out.println(fingerprint);
     }
 

@@ -75,6 +75,14 @@ final class Views {
                          long retiringTokens, long expiredTokens, long revokedTokens, long ipFilters, long auditEvents) {
     }
 
+    /** How many tokens there are of each status, as {@code tokenctl metrics} counts them. */
+    record TokenCountsView(long active, long retiring, long expired, long revoked) {
+    }
+
+    /** An active token that expires within the metrics window. */
+    record ExpiringView(String id, String name, Map<String, String> labels, String expiresAt) {
+    }
+
     record CopyView(String from, String to, long tokens, long ipFilters, long auditEvents) {
     }
 

@@ -1,6 +1,7 @@
 package dev.tokenctl.core;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,7 +58,8 @@ public final class Labels {
     /**
      * A token's labels after setting {@code set} and removing {@code remove}.
      *
-     * @throws TokenctlException INVALID when more than 32 would remain, or a key is both set and removed
+     * @throws TokenctlException INVALID when more than 32 would remain, a key is both set and removed,
+     *     or a key set has the {@link #metricName} of another key the token would have
      */
     public static Map<String, String> change(Map<String, String> labels, Map<String, String> set, List<String> remove) {
         TreeMap<String, String> result = new TreeMap<>(labels);
@@ -67,12 +69,43 @@ public final class Labels {
             }
             result.remove(key);
         }
+        checkMetricNames(result, set);
         result.putAll(set);
         if (result.size() > MAX_LABELS) {
             throw TokenctlException.invalid("a token may have at most " + MAX_LABELS + " labels, and this would give it "
                     + result.size() + " (give fewer)");
         }
         return Collections.unmodifiableMap(result);
+    }
+
+    /**
+     * The name of a key's label in metrics: {@code label_} and the key with '.' and '-' written
+     * '_', as Prometheus allows.
+     */
+    public static String metricName(String key) {
+        return "label_" + key.replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Refuses a key of {@code set} whose metric name another key of the token has, as {@code a.b}
+     * and {@code a-b} would be one label in metrics. Keys kept from before are not checked against
+     * each other: a token stored before this rule can still be changed.
+     */
+    private static void checkMetricNames(Map<String, String> kept, Map<String, String> set) {
+        Map<String, String> byName = new HashMap<>();
+        for (String key : kept.keySet()) {
+            if (!set.containsKey(key)) {
+                byName.putIfAbsent(metricName(key), key);
+            }
+        }
+        for (String key : set.keySet()) {
+            String other = byName.putIfAbsent(metricName(key), key);
+            if (other != null) {
+                throw TokenctlException.invalid("label key '" + key + "' would be written as " + metricName(key)
+                        + " in metrics, as '" + other + "' " + (set.containsKey(other) ? "is too" : "already is")
+                        + " (use one of them)");
+            }
+        }
     }
 
     /** Whether {@code labels} has every key of {@code selector}, with its value where one is given. */

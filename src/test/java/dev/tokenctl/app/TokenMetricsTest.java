@@ -153,6 +153,16 @@ class TokenMetricsTest {
     }
 
     @Test
+    void keysStoredBeforeTheyWereRefusedForSharingAMetricNameGiveTheFirstInKeyOrder() throws Exception {
+        String id = create("old", Duration.ofDays(1), Map.of("a.b", "1"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE tokens SET labels = 'a-b=0\na.b=1\na_b=2\nteam=x\n'");
+        }
+        assertThat(write(Map.of(), 10)).contains(series(id, "old", Duration.ofDays(1), ",label_a_b=\"0\",label_team=\"x\""));
+    }
+
+    @Test
     void aSeriesThatCannotBeWrittenFailsTheWrite() {
         create("day1", Duration.ofDays(1));
         Appendable failing = new Appendable() {

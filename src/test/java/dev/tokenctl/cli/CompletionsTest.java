@@ -85,12 +85,39 @@ class CompletionsTest {
         assertThat(bashComplete(BASH, line).strip().replace('\n', ' ')).as("[" + line + "]").isEqualTo(expected);
     }
 
+    /**
+     * A value after {@code --option=}, as the help spells it, in both ways bash can hand it over:
+     * by default COMP_WORDBREAKS holds '=', so bash makes '=' a word of its own and replaces only
+     * the value; without it the option, '=' and value are one word, replaced whole.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tokenctl token create --permission=Rea|ReadHealthCheck",
+        "tokenctl token create --permission=ReadHealthCheck,ListSub|ReadHealthCheck,ListSubdomains",
+        "tokenctl token verify --require=Patch|PatchGlobal",
+        "tokenctl token list --output=|text wide json yaml",
+        "tokenctl token list --output=y|yaml",
+        "tokenctl -o=js|json",
+        "tokenctl token list --status=ex|expired",
+        "tokenctl --db=other.db -o=json token list --status=re|retiring revoked",
+    })
+    void bashCompletesAValueAfterEquals(String line, String values) throws Exception {
+        String split = line.replace("=", " = ").stripTrailing();
+        assertThat(bashComplete(BASH, split).strip().replace('\n', ' ')).as("[" + split + "]").isEqualTo(values);
+        String option = line.substring(line.lastIndexOf(' ') + 1, line.lastIndexOf('=') + 1);
+        String joined = java.util.Arrays.stream(values.split(" ")).map(v -> option + v)
+                .collect(java.util.stream.Collectors.joining(" "));
+        assertThat(bashComplete(BASH, line).strip().replace('\n', ' ')).as("[" + line + "]").isEqualTo(joined);
+    }
+
     @org.junit.jupiter.api.Test
     void bashCompletesFilePathsForFileAndStoreOptions() throws Exception {
         Files.writeString(dir.resolve("policy.yaml"), "");
         assertThat(bashComplete(BASH, "tokenctl policy set --file " + dir + "/pol")).isEqualTo(dir + "/policy.yaml\n");
         Files.writeString(dir.resolve("tokens.db"), "");
         assertThat(bashComplete(BASH, "tokenctl token list --db " + dir + "/tok")).isEqualTo(dir + "/tokens.db\n");
+        assertThat(bashComplete(BASH, "tokenctl token list --db = " + dir + "/tok")).isEqualTo(dir + "/tokens.db\n");
+        assertThat(bashComplete(BASH, "tokenctl token list --db=" + dir + "/tok")).isEqualTo("--db=" + dir + "/tokens.db\n");
         assertThat(bashComplete(BASH, "tokenctl store copy --to " + dir + "/tok")).isEqualTo(dir + "/tokens.db\n");
     }
 
@@ -109,6 +136,11 @@ class CompletionsTest {
         "tokenctl to|'token '",
         "'tokenctl token '|revoke",
         "tokenctl token create --permission Man|ManageOrganizationLinks",
+        "tokenctl token create --permission=Rea|--permission=ReadHealthCheck,",
+        "tokenctl token create --permission=ReadHealthCheck,ListSub|--permission=ReadHealthCheck,ListSubdomains,",
+        "tokenctl token list --output=y|--output=yaml ",
+        "tokenctl -o=js|-o=json ",
+        "tokenctl token list --status=ex|--status=expired ",
     })
     void zshCompletesWithDescriptions(String line, String expected) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));

@@ -38,4 +38,28 @@ class TableTest {
         table.print(new PrintWriter(out));
         assertThat(out.toString()).isEqualTo("A  B\n<x>  y\n");
     }
+
+    @Test
+    void tooWideLeavesOutColumnsFromTheRightButNeverKeptOnesAndSaysWhichItLeftOut() {
+        Table table = new Table("ID", "NAME", "PERMISSIONS", "STATUS", "EXPIRES", "CREATED").keep(1, 3);
+        table.row("t1", "a-long-name", "ReadHealthCheck", "retiring", "2027-01-01", "2026-01-01");
+        StringWriter out = new StringWriter();
+        assertThat(table.print(new PrintWriter(out), 5)).as("however narrow").containsExactly("PERMISSIONS", "EXPIRES", "CREATED");
+        assertThat(out.toString()).isEqualTo("ID  NAME         STATUS\nt1  a-long-name  retiring\n");
+
+        StringWriter fits = new StringWriter();
+        assertThat(table.print(new PrintWriter(fits), 65)).containsExactly("CREATED");
+        assertThat(fits.toString()).startsWith("ID  NAME         PERMISSIONS      STATUS    EXPIRES\n");
+        assertThat(table.print(new PrintWriter(new StringWriter()), 66)).as("exactly as wide").isEmpty();
+        assertThat(table.print(new PrintWriter(new StringWriter()), 0)).as("no limit").isEmpty();
+    }
+
+    @Test
+    void theFirstColumnIsKeptWhenNoOtherIs() {
+        Table table = new Table("NAME", "RULES");
+        table.row("office", "12");
+        StringWriter out = new StringWriter();
+        assertThat(table.print(new PrintWriter(out), 3)).containsExactly("RULES");
+        assertThat(out.toString()).isEqualTo("NAME\noffice\n");
+    }
 }

@@ -164,6 +164,52 @@ class TokenCommandsTest extends OnEachEngine {
     }
 
     @Test
+    void onANarrowTerminalListKeepsTheStatusAndSaysWhichColumnsItLeftOut() {
+        String name = "a-rather-long-name-for-the-token-of-the-nightly-pipeline";
+        String first = cli.create(name, "--permission", "ReadHealthCheck,ListSubdomains", "--expires-in", "30d");
+        cli.clock.advance(Duration.ofSeconds(1));
+        cli.ok("token", "rotate", name, "--grace", "1h");
+        cli.terminal = true;
+        cli.env.put("COLUMNS", "80");
+        cli.env.put("NO_COLOR", "1");
+
+        CliRunner.Result narrow = cli.ok("token", "list");
+        java.util.List<String> lines = narrow.out().lines().toList();
+        assertThat(lines.get(0)).as(narrow.toString()).matches("ID +NAME +STATUS");
+        assertThat(lines.get(1)).as("the old token, retiring").startsWith(first.substring(0, first.indexOf('~')) + "  " + name)
+                .endsWith("retiring (in 1h)");
+        assertThat(lines.get(2)).endsWith("active");
+        assertThat(narrow.err()).isEqualTo("tokenctl: note: columns left out to fit the terminal: PERMISSIONS, EXPIRES,"
+                + " IP FILTER, CREATED, LAST USED (-o wide shows them)\n");
+
+        cli.env.put("COLUMNS", "200");
+        CliRunner.Result fits = cli.ok("token", "list");
+        assertThat(fits.out().lines().findFirst().orElseThrow()).contains("LAST USED");
+        assertThat(fits.err()).as("nothing left out, nothing to say").isEmpty();
+        cli.env.put("COLUMNS", "80");
+        assertThat(cli.ok("token", "list", "-o", "wide").err()).isEmpty();
+        cli.terminal = false;
+        CliRunner.Result piped = cli.ok("token", "list");
+        assertThat(piped.out()).contains("LAST USED");
+        assertThat(piped.err()).as("a pipe is never cut").isEmpty();
+    }
+
+    @Test
+    void wideListShowsLabelsWithValuesThatCouldPassForSeparatorsQuoted() {
+        cli.create("plain", "--permission", "ReadHealthCheck", "--no-expiry", "--label", "team=payments", "--label", "env=prod");
+        cli.clock.advance(Duration.ofSeconds(1));
+        cli.create("tricky", "--permission", "ReadHealthCheck", "--no-expiry", "--label", "note=a,b=c", "--label", "who=J. Doe");
+        cli.clock.advance(Duration.ofSeconds(1));
+        cli.create("none");
+        java.util.List<String> wide = cli.ok("token", "list", "-o", "wide").out().lines().toList();
+        assertThat(wide.get(0)).endsWith("  LAST USED  LABELS");
+        assertThat(wide.get(1)).contains("plain").endsWith("  env=prod,team=payments");
+        assertThat(wide.get(2)).contains("tricky").endsWith("  note=\"a,b=c\",who=\"J. Doe\"");
+        assertThat(wide.get(3)).contains("none").endsWith("  -");
+        assertThat(cli.ok("token", "list").out()).doesNotContain("LABELS", "team=payments");
+    }
+
+    @Test
     void showFindsByIdAndByNameFallingBackToTheLastRevoked() throws Exception {
         String first = cli.create("ci");
         String id = first.substring(0, first.indexOf('~'));
