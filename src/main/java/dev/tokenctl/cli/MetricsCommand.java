@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
         description = "Print the token gauges of /metrics in Prometheus's text format, for node_exporter's textfile"
                 + " collector on hosts that do not run 'tokenctl serve'.",
         footerHeading = "%nExamples:%n",
-        footer = {"  tokenctl metrics > /var/lib/node_exporter/textfile/tokenctl.prom.$$ &&"
-                + " mv /var/lib/node_exporter/textfile/tokenctl.prom.$$ /var/lib/node_exporter/textfile/tokenctl.prom"})
+        // picocli reads "$$" as an escaped "$": "$$$$" prints the shell's "$$", its process id.
+        footer = {"  dir=/var/lib/node_exporter/textfile",
+                "  tokenctl metrics > \"$dir/tokenctl.prom.$$$$\" && mv \"$dir/tokenctl.prom.$$$$\" \"$dir/tokenctl.prom\""})
 final class MetricsCommand extends BaseCommand {
     @Option(names = "--metrics-expiry-window", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             defaultValue = "30d",
