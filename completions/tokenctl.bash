@@ -38,7 +38,7 @@ _tokenctl_options() {
     " permissions") echo "--db -o --output --verbose -h --help -V --version" ;;
     " permissions list") echo "--db -o --output --verbose -h --help -V --version" ;;
     " audit") echo "--db -o --output --verbose -h --help -V --version" ;;
-    " audit list") echo "--since --token -f --follow --db -o --output --verbose -h --help -V --version" ;;
+    " audit list") echo "--since --after --token -f --follow --db -o --output --verbose -h --help -V --version" ;;
     " store") echo "--db -o --output --verbose -h --help -V --version" ;;
     " store info") echo "--db -o --output --verbose -h --help -V --version" ;;
     " store copy") echo "--to --db -o --output --verbose -h --help -V --version" ;;
@@ -156,6 +156,7 @@ _tokenctl_value() {
     " audit|-o") echo "values:text wide json yaml" ;;
     " audit|--output") echo "values:text wide json yaml" ;;
     " audit list|--since") echo "any" ;;
+    " audit list|--after") echo "any" ;;
     " audit list|--token") echo "any" ;;
     " audit list|--db") echo "file" ;;
     " audit list|-o") echo "values:text wide json yaml" ;;

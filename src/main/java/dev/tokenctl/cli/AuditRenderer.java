@@ -19,9 +19,18 @@ final class AuditRenderer {
             }
             return;
         }
-        Table table = new Table("TIME", "USER", "ACTION", "TOKEN", "DETAILS");
-        source.accept(e -> table.row(Times.local(e.at(), now, output.context.zone(), ""), e.actor(),
-                e.action(), e.tokenId() == null ? "-" : e.tokenId(), e.details()));
+        boolean wide = output.format == Output.Format.wide;
+        Table table = wide ? new Table("SEQ", "TIME", "USER", "ACTION", "TOKEN", "DETAILS")
+                : new Table("TIME", "USER", "ACTION", "TOKEN", "DETAILS");
+        source.accept(e -> {
+            String time = Times.local(e.at(), now, output.context.zone(), "");
+            String token = e.tokenId() == null ? "-" : e.tokenId();
+            if (wide) {
+                table.row(Long.toString(e.seq()), time, e.actor(), e.action(), token, e.details());
+            } else {
+                table.row(time, e.actor(), e.action(), token, e.details());
+            }
+        });
         table.print(output.out);
     }
 
@@ -29,12 +38,13 @@ final class AuditRenderer {
 
     /**
      * Prints events one at a time as they come, each written out at once: a line of JSON Lines,
-     * a YAML document, or a line of text (local time, user, action, token, details).
+     * a YAML document, or a line of text (local time, user, action, token, details; -o wide puts
+     * the event's number first).
      */
     static Consumer<AuditEvent> stream(Output output) {
         return e -> {
             if (output.isText()) {
-                output.out.println(STREAMED.format(e.at().atZone(output.context.zone())) + "  " + Text.escape(e.actor())
+                output.out.println((output.format == Output.Format.wide ? e.seq() + "  " : "") + STREAMED.format(e.at().atZone(output.context.zone())) + "  " + Text.escape(e.actor())
                         + "  " + Text.escape(e.action()) + "  " + (e.tokenId() == null ? "-" : Text.escape(e.tokenId()))
                         + "  " + Text.escape(e.details()));
             } else {

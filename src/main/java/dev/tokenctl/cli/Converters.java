@@ -47,6 +47,42 @@ final class Converters {
         }
     }
 
+    /** {@code --since}: a duration before now, or a moment. */
+    record Since(Duration ago, Instant at) {
+        Instant from(Instant now) {
+            return at != null ? at : now.minus(ago);
+        }
+    }
+
+    /** {@code --since 24h} or {@code --since 2026-12-07T10:00:00Z}: a date starts with four digits and a dash. */
+    static final class SinceConverter implements ITypeConverter<Since> {
+        @Override
+        public Since convert(String value) {
+            if (value.matches("[0-9]{4}-.*")) {
+                return new Since(null, Converters.convert(value, Timestamps::parse));
+            }
+            try {
+                return new Since(Durations.parse(value), null);
+            } catch (TokenctlException e) {
+                throw new TypeConversionException("cannot read '" + Text.quoteSafe(value)
+                        + "' as a duration or a timestamp (use a duration such as 24h or 30m, or ISO-8601 such as"
+                        + " 2026-12-07T10:00:00Z)");
+            }
+        }
+    }
+
+    /** {@code --after SEQ}: an event's number, as {@code seq} shows it. */
+    static final class SeqConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (value.matches("[0-9]{1,18}")) {
+                return Long.parseLong(value);
+            }
+            throw new TypeConversionException("'" + Text.quoteSafe(value)
+                    + "' is not an event number (use the seq of an event, as -o json or -o wide shows it, e.g. 42)");
+        }
+    }
+
     /** {@code --label KEY=VALUE}, as create and update set a label. */
     static final class LabelConverter implements ITypeConverter<Map.Entry<String, String>> {
         @Override

@@ -723,14 +723,21 @@ final class Model {
         s.usageMessage()
                         .description("List audit events, oldest first: creations, revocations, rotations, updates, denied verifies, policy and filter changes.")
                         .footerHeading("%nExamples:%n")
-                        .footer("  tokenctl audit list --since 24h --token billing-api", "  Ship every event to syslog as it is committed, by any process or host:", "    tokenctl audit list --follow -o json | logger -t tokenctl");
+                        .footer("  tokenctl audit list --since 24h --token billing-api", "  Ship every event to syslog as it is committed, by any process or host; it rides", "  out a restart of the database, and --after resumes where a stopped one ended:", "    tokenctl audit list --follow -o json | logger -t tokenctl", "    tokenctl audit list --follow -o json --after 4711 | logger -t tokenctl");
         c.spec = s;
         s.addOption(Binding.option(scope, AuditCommand.ListCommand.class, "since", "--since")
-                        .paramLabel("DURATION")
-                        .type(java.time.Duration.class)
-                        .auxiliaryTypes(java.time.Duration.class)
-                        .description("Only events within this time before now, e.g. 24h.")
-                        .converters(new Converters.DurationConverter())
+                        .paramLabel("DURATION|TIME")
+                        .type(Converters.Since.class)
+                        .auxiliaryTypes(Converters.Since.class)
+                        .description("Only events within this time before now, e.g. 24h, or at or after this time, e.g. 2026-12-07T10:00:00Z.")
+                        .converters(new Converters.SinceConverter())
+                        .build());
+        s.addOption(Binding.option(scope, AuditCommand.ListCommand.class, "after", "--after")
+                        .paramLabel("SEQ")
+                        .type(long.class)
+                        .auxiliaryTypes(long.class)
+                        .description("Only events numbered after this one (the seq of -o json and -o wide), by number: to resume exactly after the last event a follower printed.")
+                        .converters(new Converters.SeqConverter())
                         .build());
         s.addOption(Binding.option(scope, AuditCommand.ListCommand.class, "token", "--token")
                         .paramLabel("ID|NAME")
@@ -742,7 +749,7 @@ final class Model {
                         .paramLabel("<follow>")
                         .type(boolean.class)
                         .auxiliaryTypes(boolean.class)
-                        .description("Then keep printing new events as any process commits them (on PostgreSQL, any host), until interrupted; -o json prints JSON Lines, one event a line.")
+                        .description("Then keep printing new events as any process commits them (on PostgreSQL, any host), until interrupted; -o json prints JSON Lines, one event a line. A store that fails meanwhile (a database restarting) is reconnected to, with a warning on stderr, and no event is lost or printed twice.")
                         .build());
         return s;
     }

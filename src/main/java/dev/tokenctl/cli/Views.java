@@ -39,7 +39,7 @@ final class Views {
     record PermissionView(String name, String label, String group, String description) {
     }
 
-    record AuditView(String at, String user, String action, String tokenId, String details) {
+    record AuditView(long seq, String at, String user, String action, String tokenId, String details) {
     }
 
     /** The policy: its settings in order, keyed as a policy file is, exactly what {@link PolicyFile} reads back. */
@@ -106,7 +106,7 @@ final class Views {
     }
 
     static AuditView audit(AuditEvent e) {
-        return new AuditView(Times.iso(e.at()), e.actor(), e.action(), e.tokenId(), e.details());
+        return new AuditView(e.seq(), Times.iso(e.at()), e.actor(), e.action(), e.tokenId(), e.details());
     }
 
     /** API names in catalog order. */

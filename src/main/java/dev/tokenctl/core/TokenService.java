@@ -383,19 +383,28 @@ public final class TokenService {
         return new Verifier(session, address, required, records);
     }
 
-    /** Audit events, oldest first; {@code since} and {@code tokenId} may be null. */
-    public void audit(Duration since, String tokenId, Consumer<AuditEvent> sink) {
-        store.forEachAudit(since == null ? null : session.now().minus(since), tokenId, sink);
+    /**
+     * Audit events at or after {@code since} (null: any time), of {@code tokenId} (null: any):
+     * oldest first; or, when {@code after} is above 0, those numbered after it, by number.
+     */
+    public void audit(Instant since, long after, String tokenId, Consumer<AuditEvent> sink) {
+        if (after > 0) {
+            store.forEachAuditAfter(after, e -> {
+                if (AuditFollower.matches(e, since, tokenId)) {
+                    sink.accept(e);
+                }
+            });
+        } else {
+            store.forEachAudit(since, tokenId, sink);
+        }
     }
 
     /**
-     * Like {@link #audit}, then returns a follower whose {@link AuditFollower#poll} gives the
-     * events committed since, by any process, for the same token (all when null).
+     * A follower that gives what {@link #audit} gives, then the events committed since, by any
+     * process, for the same token (all when null).
      */
-    public AuditFollower followAudit(Duration since, String tokenId, Consumer<AuditEvent> sink) {
-        AuditFollower follower = new AuditFollower(store, tokenId);
-        follower.start(since == null ? null : session.now().minus(since), sink);
-        return follower;
+    public AuditFollower followAudit(Instant since, long after, String tokenId) {
+        return new AuditFollower(store, tokenId, since, after);
     }
 
     /**

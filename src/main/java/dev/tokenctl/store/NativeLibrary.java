@@ -9,6 +9,7 @@ import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
@@ -32,7 +33,8 @@ import java.util.jar.JarEntry;
  * <p>Otherwise (another platform, a plain jar) it is extracted once into the cache, and the
  * cached copy is used only when no other user can have put it there or changed it: the cache
  * directory, every directory below it on the way to the library, and the library itself must
- * belong to this user and be writable by no one else. A library that fails this, or whose
+ * belong to this user and be writable by no one else, and every directory above the cache must
+ * belong to this user or root and be writable by no one else unless it is sticky. A library that fails this, or whose
  * bytes are not the jar's, is extracted again (and compared with the jar's before it is put in
  * place); a directory that fails it is left alone, and sqlite-jdbc falls back to its own way,
  * as it does when there is no cache.
@@ -42,6 +44,8 @@ public final class NativeLibrary {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     /** Group- and other-write bits of st_mode. */
     private static final int WRITABLE_BY_OTHERS = 0022;
+    /** Sticky bit of st_mode: others may add entries to such a directory, but not rename or remove what they do not own. */
+    private static final int STICKY = 01000;
     private static final int TYPE_MASK = 0170000;
     private static final int DIRECTORY = 0040000;
     private static final int REGULAR_FILE = 0100000;
@@ -131,9 +135,13 @@ public final class NativeLibrary {
                 return null;
             }
             JarEntry entry = jar.getJarEntry();
-            Path dir = cacheRoot.resolve("sqlite-native").resolve(Long.toHexString(entry.getCrc())).resolve(folder);
             long uid = processUid();
-            if (!privateDirectories(cacheRoot, dir, uid)) {
+            Path root = physical(cacheRoot, uid);
+            if (root == null) {
+                return null;
+            }
+            Path dir = root.resolve("sqlite-native").resolve(Long.toHexString(entry.getCrc())).resolve(folder);
+            if (!privateDirectories(root, dir, uid)) {
                 return null;
             }
             Path library = dir.resolve(name);
@@ -165,6 +173,35 @@ public final class NativeLibrary {
             case "aarch64" -> "Linux/aarch64";
             default -> null;
         };
+    }
+
+    /**
+     * {@code cacheRoot} by a path with no symbolic link in it, or null when a directory above it
+     * (or the cache, which {@link #privateDirectories} holds to more) belongs to someone other
+     * than this user and root, or others may write to it and it is not sticky (as /tmp is, where
+     * others may add entries but not rename this user's or root's): the library is loaded by its
+     * path, and whoever may rename a directory on the way could put one of their own there
+     * between the check and the load.
+     */
+    private static Path physical(Path cacheRoot, long uid) throws IOException {
+        Path existing = cacheRoot.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return null;
+        }
+        Path real = existing.toRealPath();
+        for (Path path = real; path != null; path = path.getParent()) {
+            Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) attributes.get("mode");
+            long owner = (Integer) attributes.get("uid");
+            if ((mode & TYPE_MASK) != DIRECTORY || owner != uid && owner != 0
+                    || (mode & WRITABLE_BY_OTHERS) != 0 && (mode & STICKY) == 0) {
+                return null;
+            }
+        }
+        return real.resolve(existing.relativize(cacheRoot.toAbsolutePath().normalize()));
     }
 
     /**

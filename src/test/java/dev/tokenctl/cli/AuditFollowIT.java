@@ -67,6 +67,22 @@ class AuditFollowIT {
         return process;
     }
 
+    /**
+     * Starts {@code tokenctl args} as a shell starts a command in the foreground, with SIGINT's
+     * default handling: a suite run as a background job ignores SIGINT, and every process it
+     * starts inherits that, tokenctl's JVM too, which then takes no SIGINT at all (a shell's
+     * {@code trap - INT} cannot undo it; coreutils' env can).
+     */
+    private Process follow(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", LauncherIT.LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        return start(command);
+    }
+
+    private void signal(Process process, String signal) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
     /** The process's stdout, a line at a time, read on the side. */
     private static BlockingQueue<String> lines(Process process) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -88,7 +104,7 @@ class AuditFollowIT {
     @Test
     void followPrintsEventsOfOtherProcessesWithinASecondAsJsonLinesAndSigintEndsItWithExitZero() throws Exception {
         tokenctl("token", "create", "--name", "before", "--permission", "ReadHealthCheck", "--no-expiry");
-        Process follow = start(List.of(LauncherIT.LAUNCHER.toString(), "audit", "list", "--follow", "-o", "json"));
+        Process follow = follow("audit", "list", "--follow", "-o", "json");
         BlockingQueue<String> lines = lines(follow);
         String first = lines.poll(20, TimeUnit.SECONDS);
         assertThat(first).as("the events that were there").isNotNull();
@@ -110,7 +126,7 @@ class AuditFollowIT {
         assertThat(JSON.readTree(lines.poll(5, TimeUnit.SECONDS)).get("action").asText()).isEqualTo("policy");
         assertThat(lines.poll(500, TimeUnit.MILLISECONDS)).as("each event once").isNull();
 
-        new ProcessBuilder("kill", "-INT", Long.toString(follow.pid())).start().waitFor();
+        signal(follow, "INT");
         assertThat(follow.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(follow.exitValue()).isZero();
         assertThat(Files.readString(dir.resolve("follow.err"))).isEmpty();
@@ -138,7 +154,7 @@ class AuditFollowIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.POSTGRESQL, "numbers and commits agree on SQLite");
         String location = env.get("TOKENCTL_DB");
         tokenctl("token", "create", "--name", "before", "--permission", "ReadHealthCheck", "--no-expiry");
-        Process follow = start(List.of(LauncherIT.LAUNCHER.toString(), "audit", "list", "--follow", "-o", "json"));
+        Process follow = follow("audit", "list", "--follow", "-o", "json");
         BlockingQueue<String> lines = lines(follow);
         assertThat(lines.poll(20, TimeUnit.SECONDS)).contains("name=before");
         String insert = "INSERT INTO tokenctl.audit (at, actor, action, token_id, details) VALUES (0, 'test', 'note', NULL, ?)";
@@ -160,5 +176,96 @@ class AuditFollowIT {
         tokenctl("token", "create", "--name", "after", "--permission", "ReadHealthCheck", "--no-expiry");
         assertThat(lines.poll(5, TimeUnit.SECONDS)).contains("name=after");
         assertThat(lines.poll(1, TimeUnit.SECONDS)).as("each event once").isNull();
+    }
+
+    private void create(String name) throws Exception {
+        tokenctl("token", "create", "--name", name, "--permission", "ReadHealthCheck", "--no-expiry");
+    }
+
+    @Test
+    void aFollowerEndedByTermAndStartedAgainAfterTheLastSeqItPrintedMissesAndRepeatsNothing() throws Exception {
+        create("before");
+        Process first = follow("audit", "list", "--follow", "-o", "json");
+        BlockingQueue<String> lines = lines(first);
+        assertThat(lines.poll(20, TimeUnit.SECONDS)).contains("name=before");
+        create("one");
+        JsonNode last = JSON.readTree(lines.poll(5, TimeUnit.SECONDS));
+        assertThat(last.get("details").asText()).contains("name=one");
+        signal(first, "TERM");
+        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).isZero();
+        assertThat(Files.readString(dir.resolve("follow.err"))).isEmpty();
+
+        create("while-stopped");
+        Process again = follow("audit", "list", "--follow", "-o", "json", "--after", last.get("seq").asText());
+        BlockingQueue<String> resumed = lines(again);
+        JsonNode missed = JSON.readTree(resumed.poll(20, TimeUnit.SECONDS));
+        assertThat(missed.get("details").asText()).contains("name=while-stopped");
+        assertThat(missed.get("seq").asLong()).isGreaterThan(last.get("seq").asLong());
+        create("after");
+        assertThat(resumed.poll(5, TimeUnit.SECONDS)).contains("name=after");
+        assertThat(resumed.poll(500, TimeUnit.MILLISECONDS)).as("each event once").isNull();
+        signal(again, "INT");
+        assertThat(again.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).isZero();
+    }
+
+    /** Runs {@code command} as the owner of a throw-away cluster: as root, the postgres user, as .ci/postgres does. */
+    private static void asOwner(String... command) throws Exception {
+        List<String> full = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(List.of(command));
+        Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", full) + "\n" + said).isZero();
+    }
+
+    @Test
+    void onPostgresqlFollowRidesOutARestartOfTheServerLosingAndRepeatingNoEvent() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == Engine.POSTGRESQL, "a server to restart");
+        Path script = Path.of(".ci/postgres").toAbsolutePath();
+        java.io.File[] versions = new java.io.File("/usr/lib/postgresql").listFiles();
+        org.junit.jupiter.api.Assumptions.assumeTrue(versions != null && versions.length > 0 && Files.isExecutable(script),
+                "no PostgreSQL server installed to start one of the test's own");
+        Path bin = java.util.Arrays.stream(versions).map(v -> v.toPath().resolve("bin"))
+                .filter(b -> Files.isExecutable(b.resolve("pg_ctl"))).max(Path::compareTo).orElseThrow();
+        Path server = Files.createTempDirectory("tokenctl-restart");
+        int port = TestPostgres.freePorts();
+        ProcessBuilder starting = new ProcessBuilder(script.toString(), "start", server.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        starting.environment().put("TOKENCTL_TEST_PG_PORT", Integer.toString(port));
+        Process started = starting.start();
+        started.getInputStream().readAllBytes();
+        assertThat(started.waitFor()).isZero();
+        try {
+            env = new java.util.HashMap<>(env);
+            env.put("TOKENCTL_DB", "postgresql://tokenctl_admin@127.0.0.1:" + port + "/postgres");
+            env.put("PGPASSWORD", Files.readString(server.resolve("pwfile")).strip());
+            create("before");
+            Process follow = follow("audit", "list", "--follow", "-o", "json");
+            BlockingQueue<String> lines = lines(follow);
+            assertThat(lines.poll(20, TimeUnit.SECONDS)).contains("name=before");
+
+            asOwner(bin.resolve("pg_ctl").toString(), "-D", server.resolve("plain").toString(), "-m", "fast", "-w",
+                    "restart");
+            create("after-restart");
+            assertThat(lines.poll(20, TimeUnit.SECONDS)).contains("name=after-restart");
+            create("then");
+            assertThat(lines.poll(5, TimeUnit.SECONDS)).contains("name=then");
+            assertThat(lines.poll(500, TimeUnit.MILLISECONDS)).as("each event once").isNull();
+            assertThat(follow.isAlive()).isTrue();
+            List<String> said = Files.readAllLines(dir.resolve("follow.err"));
+            assertThat(said).hasSize(2);
+            assertThat(said.get(0)).startsWith("tokenctl: warning: lost the store (").endsWith("); reconnecting");
+            assertThat(said.get(1)).startsWith("tokenctl: warning: reconnected to the store; following on after event ");
+
+            signal(follow, "INT");
+            assertThat(follow.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(follow.exitValue()).isZero();
+        } finally {
+            new ProcessBuilder(script.toString(), "stop", server.toString()).inheritIO().start().waitFor();
+        }
     }
 }

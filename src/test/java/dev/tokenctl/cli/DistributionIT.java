@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,22 @@ class DistributionIT {
 
     @TempDir
     Path dir;
+
+    /**
+     * Whatever the umask of the machine that built it: only the owner may write, as the
+     * completions are sourced by users' shells and the jars are code.
+     */
+    @Test
+    void everyEntryIsWritableByItsOwnerAlone() throws Exception {
+        List<String> entries = CompletionsTest.shell("tar", "tvzf", ARCHIVE.toString()).lines().toList();
+        assertThat(entries).hasSizeGreaterThan(20);
+        for (String entry : entries) {
+            String mode = entry.substring(0, entry.indexOf(' '));
+            String name = entry.substring(entry.lastIndexOf(' ') + 1);
+            String expected = name.endsWith("/") ? "drwxr-xr-x" : name.endsWith("/bin/tokenctl") ? "-rwxr-xr-x" : "-rw-r--r--";
+            assertThat(mode).as(entry).isEqualTo(expected);
+        }
+    }
 
     @Test
     void unpackedArchiveWorksFromPathWithCompletionAndManPages() throws Exception {

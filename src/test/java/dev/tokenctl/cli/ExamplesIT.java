@@ -40,12 +40,16 @@ class ExamplesIT {
     void everyExampleIsCoveredHere() throws Exception {
         try (var files = Files.list(EXAMPLES)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
-                    "Caddyfile", "ci-rotate.sh", "deny-list.rules", "envoy.yaml", "gateway-verify.sh", "ipv6.rules", "kong.yml",
-                    "nginx.conf", "office.rules", "policy.yaml", "tokenctl-serve.service", "traefik.yml");
+                    "Caddyfile", "apache-openidc.conf", "ci-rotate.sh", "deny-list.rules", "envoy.yaml", "gateway-verify.sh",
+                    "haproxy.cfg", "ipv6.rules", "kong.yml", "nginx.conf", "office.rules", "policy.yaml", "tokenctl-serve.service",
+                    "traefik.yml");
         }
     }
 
-    /** nginx.conf and Caddyfile run in GatewaysIT; these gateways are not installed here, so their files are read. */
+    /**
+     * nginx.conf, Caddyfile, apache-openidc.conf and haproxy.cfg run in GatewaysIT; these gateways are not
+     * installed here, so their files are read.
+     */
     @Test
     void gatewayConfigurationsNotRunHereParseAndPointAtServe() throws Exception {
         for (String name : new String[] {"traefik.yml", "envoy.yaml", "kong.yml"}) {
@@ -55,10 +59,39 @@ class ExamplesIT {
         assertThat(Files.readString(EXAMPLES.resolve("traefik.yml"))).contains("http://127.0.0.1:8470/v1/authz?require=",
                 "trustForwardHeader: false", "X-Token-Name");
         assertThat(Files.readString(EXAMPLES.resolve("envoy.yaml"))).contains("path_prefix: /v1/authz", "X-Tokenctl-Require",
-                "use_remote_address: true");
-        assertThat(Files.readString(EXAMPLES.resolve("kong.yml"))).contains("http://127.0.0.1:8470/v1/introspect", "ttl: 0");
+                "use_remote_address: true", "xff_num_trusted_hops: 0", "Envoy never replaces a client's X-Forwarded-For");
+        String kong = Files.readString(EXAMPLES.resolve("kong.yml"));
+        assertThat(kong).contains("http://127.0.0.1:8470/v1/introspect", "consumer_by: username", "name: post-function",
+                "\" ReadHealthCheck \"");
+        Map<String, Object> introspection = kongPlugin(kong, "oauth2-introspection");
+        // 0 is no expiry at all: a revoked token would keep passing through Kong.
+        assertThat(((Number) introspection.get("ttl")).doubleValue()).as("ttl").isGreaterThan(0).isLessThanOrEqualTo(1);
         assertThat(Files.readString(EXAMPLES.resolve("tokenctl-serve.service"))).contains("ExecStart=/usr/local/bin/tokenctl serve",
                 "KillSignal=SIGTERM", "[Install]");
+    }
+
+    /** The lines GatewaysIT's checks rest on, read even where those gateways are not installed and it skips them. */
+    @Test
+    void gatewayConfigurationsRunInGatewaysItSayWhatTheyChoose() throws Exception {
+        assertThat(Files.readString(EXAMPLES.resolve("apache-openidc.conf"))).contains(
+                "OIDCOAuthIntrospectionEndpoint https://127.0.0.1:8470/v1/introspect",
+                "OIDCOAuthIntrospectionEndpointAuth client_secret_basic", "OIDCOAuthTokenIntrospectionInterval -1",
+                "OIDCOAuthSSLValidateServer On", "Require claim scope~\\\\bReadHealthCheck\\\\b", "--introspection-caller apache");
+        assertThat(Files.readString(EXAMPLES.resolve("haproxy.cfg"))).contains("option httpchk GET /healthz",
+                "http-check expect status 200", "option forwardfor", "--trusted-proxy");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> kongPlugin(String yaml, String name) {
+        Map<String, Object> root = new org.yaml.snakeyaml.Yaml().load(yaml);
+        for (Object service : (java.util.List<Object>) root.get("services")) {
+            for (Object plugin : (java.util.List<Object>) ((Map<String, Object>) service).get("plugins")) {
+                if (name.equals(((Map<String, Object>) plugin).get("name"))) {
+                    return (Map<String, Object>) ((Map<String, Object>) plugin).get("config");
+                }
+            }
+        }
+        throw new AssertionError("no " + name + " plugin in kong.yml");
     }
 
     @Test

@@ -312,6 +312,69 @@ class StartupIT {
         assertThat(usesTheArchive(launcher)).as("both mine again").isTrue();
     }
 
+    /**
+     * The JVM opens the archive by its path: whoever may rename a directory above the cache could
+     * put an archive of their own in its place between the launcher's check and the JVM's open.
+     * A sticky directory such as /tmp lets others add entries but not rename this user's.
+     */
+    @Test
+    void anArchiveUnderADirectoryOthersMayWriteIsNeitherUsedNorTrainedInto() throws Exception {
+        // Out of the way: a store in a directory others may write is warned about.
+        env.put("TOKENCTL_DB", dir.resolve("store/tokens.db").toString());
+        Path launcher = installedAndTrained();
+        Path archive = cache().resolve(archives().get(0));
+        Path parent = cache().getParent();
+        for (Path above : List.of(parent, dir)) {
+            for (String mode : List.of("rwxrwxrwx", "rwxrwx---", "rwx----w-")) {
+                Files.setPosixFilePermissions(above, PosixFilePermissions.fromString(mode));
+                assertThat(usesTheArchive(launcher)).as(above + " " + mode).isFalse();
+            }
+            Files.setPosixFilePermissions(above, PosixFilePermissions.fromString("rwx------"));
+        }
+        CompletionsTest.shell("chmod", "1777", parent.toString());
+        assertThat(usesTheArchive(launcher)).as("under a sticky directory, as /tmp").isTrue();
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.delete(archive);
+        assertThat(usesTheArchive(launcher)).isFalse();
+        assertThat(archives()).as("no archive started under a directory anyone may write").isEmpty();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        LauncherIT.Run listed = run(launcher, "token", "list");
+        assertThat(listed.code()).as(listed.toString()).isZero();
+        waitForTheArchive();
+        assertThat(usesTheArchive(launcher)).as("made once no one else may write there").isTrue();
+    }
+
+    @Test
+    void anArchiveUnderADirectoryOfAnotherUserIsNotUsed() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        Path launcher = installedAndTrained();
+        UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        UserPrincipal me = Files.getOwner(dir);
+        for (Path above : List.of(cache().getParent(), dir)) {
+            Files.setOwner(above, nobody);
+            assertThat(usesTheArchive(launcher)).as(above + " of another user").isFalse();
+            Files.setOwner(above, me);
+        }
+        assertThat(usesTheArchive(launcher)).as("all mine again").isTrue();
+    }
+
+    /**
+     * A cache reached through a symbolic link (~/.cache kept on another disk) is checked, and
+     * used, where the link leads, and so is refused when others may write there.
+     */
+    @Test
+    void aCacheThroughALinkIsCheckedWhereTheLinkLeads() throws Exception {
+        Path launcher = installedAndTrained();
+        Path elsewhere = Files.createDirectories(dir.resolve("disk/private"));
+        Files.setPosixFilePermissions(elsewhere.getParent(), PosixFilePermissions.fromString("rwx------"));
+        Files.move(cache().getParent(), elsewhere.resolve("cache"));
+        Files.createSymbolicLink(dir.resolve("cache"), elsewhere.resolve("cache"));
+        assertThat(usesTheArchive(launcher)).as("through the link").isTrue();
+        Files.setPosixFilePermissions(elsewhere.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(usesTheArchive(launcher)).as("where others may write").isFalse();
+    }
+
     /** An installed copy makes each larger archive only once a command needs it, beside the first. */
     @Test
     void eachKindOfCommandGetsItsOwnArchive() throws Exception {

@@ -14,19 +14,23 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL server the tests run against: the one {@code .ci/postgres} starts, named by
  * TOKENCTL_TEST_PG (an administrator's URL) and TOKENCTL_TEST_PGPASSWORD, or, when those are
- * not set, one started for this JVM (see {@link #servers}). Each store gets a
+ * not set, ones started for this JVM and stopped when it ends, however it ends (see
+ * {@link #servers}). Each store gets a
  * database of its own; the oldest are dropped as new ones are made, the rest when the JVM ends.
  */
 final class TestPostgres {
@@ -67,6 +71,7 @@ final class TestPostgres {
         }
         try {
             Path dir = Files.createTempDirectory("tokenctl-test-pg");
+            Process watchdog = watchdog(script, dir);
             int port = freePorts();
             ProcessBuilder start = new ProcessBuilder(script.toString(), "start", dir.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -76,9 +81,11 @@ final class TestPostgres {
             if (process.waitFor() != 0) {
                 throw new IllegalStateException(".ci/postgres start failed");
             }
+            // Its stopping is the watchdog's: told now, and waited for, so the servers are gone when the JVM is.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    new ProcessBuilder(script.toString(), "stop", dir.toString()).inheritIO().start().waitFor();
+                    watchdog.getOutputStream().close();
+                    watchdog.waitFor(60, TimeUnit.SECONDS);
                 } catch (IOException | InterruptedException e) {
                     // Nothing more to do as the JVM ends.
                 }
@@ -94,13 +101,31 @@ final class TestPostgres {
         }
     }
 
+    /**
+     * A process that stops the servers in {@code dir} and removes it when this JVM ends, however
+     * it ends, even by SIGKILL (as PIT ends a test JVM that runs too long): it waits for the end
+     * of a pipe that only this JVM holds, which the kernel closes when the JVM dies. In a session
+     * of its own, so that a signal to the JVM's process group (Ctrl-C) does not end it first; its
+     * output goes nowhere, so that it holds none of the JVM's pipes open.
+     */
+    private static Process watchdog(Path script, Path dir) throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", "-c",
+                "while read -r line; do :; done; exec \"$0\" stop \"$1\" >/dev/null 2>&1", script.toString(),
+                dir.toString()));
+        if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
+            command.add(0, "setsid");
+        }
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     private static boolean hasServer() {
         File[] versions = new File("/usr/lib/postgresql").listFiles();
         return versions != null && Arrays.stream(versions).anyMatch(v -> new File(v, "bin/initdb").canExecute());
     }
 
     /** A port that is free, with the one after it free too, for the plain and the TLS server. */
-    private static int freePorts() throws IOException {
+    static int freePorts() throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

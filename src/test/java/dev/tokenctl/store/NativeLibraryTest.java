@@ -130,6 +130,50 @@ class NativeLibraryTest {
         }
     }
 
+    /** sqlite-jdbc loads the library by its path: whoever may rename a directory above the cache could swap it. */
+    @Test
+    void noLibraryUnderADirectoryOthersMayWriteIsUsedOrWrittenTo() throws IOException {
+        Files.write(library, planted());
+        for (Path path : new Path[] {root.getParent(), dir}) {
+            for (String mode : new String[] {"rwxrwxrwx", "rwxrwx---", "rwx----w-"}) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+                assertThat(NativeLibrary.cachedLibrary(root)).as(path + " " + mode).isNull();
+                assertThat(Files.readAllBytes(library)).as("left alone").isEqualTo(planted());
+            }
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
+        Files.delete(library);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(NativeLibrary.cachedLibrary(dir.resolve("new/tokenctl"))).isNull();
+        assertThat(dir.resolve("new")).as("nothing made there").doesNotExist();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        assertThat(NativeLibrary.cachedLibrary(root)).as("all private again").isEqualTo(library);
+    }
+
+    @Test
+    void noLibraryUnderADirectoryOfAnotherUserIsUsed() throws IOException {
+        assumeTrue(root(), "only root can give a file away");
+        UserPrincipal me = Files.getOwner(root);
+        for (Path path : new Path[] {root.getParent(), dir}) {
+            Files.setOwner(path, nobody(path));
+            assertThat(NativeLibrary.cachedLibrary(root)).as(path.toString()).isNull();
+            Files.setOwner(path, me);
+        }
+        assertThat(NativeLibrary.cachedLibrary(root)).isEqualTo(library);
+    }
+
+    /** A cache reached through a symbolic link is checked, and used, where the link leads. */
+    @Test
+    void aCacheThroughALinkIsCheckedWhereTheLinkLeads() throws IOException {
+        Path disk = Files.createDirectories(dir.resolve("disk"));
+        Files.move(root.getParent(), disk.resolve("cache"));
+        Files.createSymbolicLink(dir.resolve("cache"), disk.resolve("cache"));
+        Path real = disk.resolve("cache/tokenctl").resolve(root.relativize(library));
+        assertThat(NativeLibrary.cachedLibrary(root)).isEqualTo(real);
+        Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(NativeLibrary.cachedLibrary(root)).isNull();
+    }
+
     @Test
     void aCacheDirectoryMadeByAnotherUserBeforeThisOneIsNotUsed() throws IOException {
         assumeTrue(root(), "only root can give a file away");
