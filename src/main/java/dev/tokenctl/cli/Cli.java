@@ -182,7 +182,10 @@ public final class Cli {
         }
     }
 
-    /** Streams and handlers; set once the tree is built, since picocli copies them to subcommands. */
+    /**
+     * Streams, handlers and the help's layout; set once the tree is built, since picocli copies
+     * them to subcommands.
+     */
     public static CommandLine configure(CommandLine commandLine, PrintWriter out, PrintWriter err) {
         TokenctlCommand root = (TokenctlCommand) commandLine.getCommand();
         commandLine.setOut(out);
@@ -195,6 +198,7 @@ public final class Cli {
         commandLine.setParameterExceptionHandler(handlers);
         commandLine.setExecutionExceptionHandler(handlers);
         commandLine.setExecutionStrategy(handlers);
+        HelpLayout.install(commandLine);
         return commandLine;
     }
 

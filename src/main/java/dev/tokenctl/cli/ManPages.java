@@ -74,12 +74,22 @@ public final class ManPages {
             }
             s.append('\n').append(escape(String.join(" ", option.description()))).append('\n');
         }
-        String[] footer = spec.usageMessage().footer();
-        if (footer.length > 0) {
-            s.append(".SH ").append(escape(spec.usageMessage().footerHeading().replace("%n", "").replace(":", "")
-                    .strip().toUpperCase())).append("\n.nf\n");
+        List<String> footer = HelpLayout.footerLines(spec.usageMessage());
+        if (!footer.isEmpty()) {
+            // A heading within the footer, such as Examples:, starts a section of its own.
+            s.append(".SH ").append(title(spec.usageMessage().footerHeading())).append("\n.nf\n");
+            int blank = 0;
             for (String line : footer) {
-                s.append(escape(line)).append('\n');
+                if (line.isBlank()) {
+                    blank++;
+                    continue;
+                }
+                if (HelpLayout.heading(line)) {
+                    s.append(".fi\n.SH ").append(title(line)).append("\n.nf\n");
+                } else {
+                    s.append("\n".repeat(blank)).append(escape(line)).append('\n');
+                }
+                blank = 0;
             }
             s.append(".fi\n");
         }
@@ -106,6 +116,10 @@ public final class ManPages {
             s.append(".SH SEE ALSO\n").append(String.join(", ", related)).append('\n');
         }
         return s.toString();
+    }
+
+    private static String title(String heading) {
+        return escape(heading.replace("%n", "").replace(":", "").strip().toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Escapes text for roff: backslashes, hyphens, and a leading dot or quote. */

@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
                 + " collector on hosts that do not run 'tokenctl serve'.",
             "With -o json or yaml: the token counts by status and the tokens expiring within the window, soonest first."},
         footerHeading = "%nExamples:%n",
-        footer = {"  tokenctl metrics > /var/lib/node_exporter/textfile/tokenctl.prom.$$ &&"
-                + " mv /var/lib/node_exporter/textfile/tokenctl.prom.$$ /var/lib/node_exporter/textfile/tokenctl.prom"})
+        // picocli reads "$$" as an escaped "$": "$$$$" prints the shell's "$$", its process id.
+        footer = {"  dir=/var/lib/node_exporter/textfile",
+                "  tokenctl metrics > \"$dir/tokenctl.prom.$$$$\" && mv \"$dir/tokenctl.prom.$$$$\" \"$dir/tokenctl.prom\""})
 final class MetricsCommand extends BaseCommand {
     @Option(names = "--metrics-expiry-window", paramLabel = "DURATION", converter = Converters.ExpiryWindowConverter.class,
             defaultValue = "30d",

@@ -805,8 +805,8 @@ final class Model {
         Binding.Scope scope = new Binding.Scope(c);
         s.usageMessage()
                         .description("Answer token checks over HTTP for gateways (nginx auth_request, Traefik forwardAuth, Caddy forward_auth, Envoy ext_authz) and RFC 7662 introspection, in the foreground until SIGTERM or SIGINT.")
-                        .footerHeading("%nExamples:%n")
-                        .footer("  tokenctl serve                                   # http://127.0.0.1:8470", "  tokenctl serve --listen '[::1]:8470' --trusted-proxy 127.0.0.1 --access-log -", "  tokenctl serve --listen 0.0.0.0:8443 --tls-cert chain.pem --tls-key key.pem", "  curl -H \"Authorization: Bearer $T\" 'http://127.0.0.1:8470/v1/authz?require=ReadHealthCheck'")
+                        .footerHeading("%nEndpoints:%n")
+                        .footer("  GET /v1/authz        check 'Authorization: Bearer TOKEN' against the", "                       permissions of every require query parameter and", "                       X-Tokenctl-Require header (any method; any path below", "                       it too, as Envoy sends)", "  POST /v1/introspect  RFC 7662 introspection, for --introspection-caller tokens", "  GET /healthz         ok when the store answers within a second, else 503", "  GET /metrics         Prometheus text: requests, their durations, token gauges", "", "Status of a token check:", "  200  valid", "  401  no token; or malformed, bad-checksum, unknown, revoked, expired,", "       tokens-disabled", "  403  ip-denied, ip-required, missing-permission, or a requirement naming", "       something not a permission (or more than 64 names)", "  503  store unavailable", "", "Headers of a 200 answer:", "  X-Token-Id           the token's id", "  X-Token-Name         its name (percent-encoded UTF-8 when not plain ASCII)", "  X-Token-Permissions  its permissions, comma-separated", "  X-Token-Expires-At   when it stops working, ISO-8601 UTC (for a retiring token", "                       the end of its grace); absent when it never expires", "", "Examples:", "  tokenctl serve                                   # http://127.0.0.1:8470", "  tokenctl serve --listen '[::1]:8470' --trusted-proxy 127.0.0.1 --access-log -", "  tokenctl serve --listen 0.0.0.0:8443 --tls-cert chain.pem --tls-key key.pem", "  curl -H \"Authorization: Bearer $T\" 'http://127.0.0.1:8470/v1/authz?require=ReadHealthCheck'")
                         .sortOptions(false);
         c.spec = s;
         s.addOption(Binding.option(scope, ServeCommand.class, "listen", "--listen")
@@ -871,7 +871,7 @@ final class Model {
         s.usageMessage()
                         .description("Print the token gauges of /metrics in Prometheus's text format, for node_exporter's textfile collector on hosts that do not run 'tokenctl serve'.", "With -o json or yaml: the token counts by status and the tokens expiring within the window, soonest first.")
                         .footerHeading("%nExamples:%n")
-                        .footer("  tokenctl metrics > /var/lib/node_exporter/textfile/tokenctl.prom.$$ && mv /var/lib/node_exporter/textfile/tokenctl.prom.$$ /var/lib/node_exporter/textfile/tokenctl.prom");
+                        .footer("  dir=/var/lib/node_exporter/textfile", "  tokenctl metrics > \"$dir/tokenctl.prom.$$$$\" && mv \"$dir/tokenctl.prom.$$$$\" \"$dir/tokenctl.prom\"");
         c.spec = s;
         s.addOption(Binding.option(scope, MetricsCommand.class, "window", "--metrics-expiry-window")
                         .paramLabel("DURATION")

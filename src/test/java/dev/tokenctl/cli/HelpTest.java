@@ -129,6 +129,99 @@ class HelpTest {
         assertThat(ManPages.escape(".dot and -dash\\")).isEqualTo("\\&.dot and \\-dash\\e");
     }
 
+    /** The help of {@code command} as printed at {@code width} columns. */
+    private String help(int width, String... command) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cl = Cli.commandLine(new CliRunner(dir).context(), new PrintWriter(out), new PrintWriter(err));
+        cl.setUsageHelpWidth(width);
+        List<String> args = new ArrayList<>(List.of(command));
+        args.add("--help");
+        assertThat(cl.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
+        return out.toString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {60, 80, 120})
+    void examplesArePrintedWholeOneLineEachWhateverTheWidth(int width) {
+        assertThat(help(width, "token", "create").lines())
+                .contains("  T=$(tokenctl token create --name health --permission ReadHealthCheck --expires-in 30d)",
+                        "  tokenctl token create --name ci --permission ViewOrganizations,ListSubdomains \\");
+        for (CommandSpec spec : all(root())) {
+            List<String> args = new ArrayList<>(List.of(spec.qualifiedName(" ").split(" ")));
+            args.remove(0);
+            List<String> lines = help(width, args.toArray(String[]::new)).lines().toList();
+            for (String line : spec.usageMessage().footer()) {
+                assertThat(lines).as(spec.qualifiedName()).contains(line.replace("%%", "%"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {60, 80})
+    void defaultPathsAndAddressesInDescriptionsAreNeverSplitAndTheListsFitTheWidth(int width) {
+        for (String[] command : new String[][] {{}, {"serve"}, {"token", "create"}, {"metrics"}, {"store", "copy"}}) {
+            String help = help(width, command);
+            assertThat(help).as(String.join(" ", command)).contains("~/.local/share", "${XDG_DATA_HOME:-~/.local/share}",
+                    "postgresql://user@host:5432/dbname");
+            assertThat(help.substring(0, help.indexOf("Exit codes:")).lines())
+                    .allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(width));
+        }
+        String serve = help(width, "serve");
+        assertThat(serve).contains("127.0.0.1:8470;", "[::1]:8470");
+        assertThat(help(width, "token", "create")).contains("2027-01-31T18:00:00Z;");
+        assertThat(help(width)).contains("allow/deny");
+    }
+
+    @Test
+    void theMetricsExampleWritesToAFileNamedByTheShellsProcessId() {
+        String example = "  tokenctl metrics > \"$dir/tokenctl.prom.$$\" && mv \"$dir/tokenctl.prom.$$\" \"$dir/tokenctl.prom\"";
+        assertThat(new CliRunner(dir).run("metrics", "--help").out().lines())
+                .contains("  dir=/var/lib/node_exporter/textfile", example);
+        CommandSpec metrics = root().subcommands().get("metrics").getCommandSpec();
+        assertThat(ManPages.page(metrics, "tokenctl 9.9")).contains(ManPages.escape(example));
+    }
+
+    @Test
+    void theMetricsExampleRunsInAShell() throws Exception {
+        List<String> lines = new CliRunner(dir).run("metrics", "--help").out().lines().toList();
+        String example = lines.get(lines.indexOf("Examples:") + 2);
+        // tokenctl stands in as a shell function: what is checked is the example's quoting and names.
+        Process sh = new ProcessBuilder("sh", "-c", "tokenctl() { echo tokenctl_tokens 1; }; dir='" + dir + "'; " + example)
+                .redirectErrorStream(true).start();
+        assertThat(new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+        assertThat(sh.waitFor()).isZero();
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("tokenctl.prom");
+        }
+        assertThat(dir.resolve("tokenctl.prom")).hasContent("tokenctl_tokens 1");
+    }
+
+    @Test
+    void serveHelpAndManPageListTheEndpointsTheStatusesAndTheHeaders() {
+        String[] said = {"GET /v1/authz", "POST /v1/introspect", "GET /healthz", "GET /metrics",
+            "  200  valid", "  401  no token; or malformed, bad-checksum, unknown, revoked, expired,", "tokens-disabled",
+            "  403  ip-denied, ip-required, missing-permission, or a requirement naming",
+            "something not a permission", "  503  store unavailable",
+            "X-Token-Id", "X-Token-Name         its name (percent-encoded UTF-8 when not plain ASCII)",
+            "X-Token-Permissions", "X-Token-Expires-At", "for a retiring token", "the end of its grace",
+            "tokenctl serve --listen '[::1]:8470'"};
+        String help = new CliRunner(dir).run("serve", "--help").out();
+        assertThat(help).contains(said).contains("Endpoints:", "Status of a token check:", "Headers of a 200 answer:",
+                "Examples:");
+        String page = ManPages.page(root().subcommands().get("serve").getCommandSpec(), "tokenctl 9.9");
+        assertThat(page.replace("\\-", "-")).contains(said);
+        assertThat(page).contains(".SH ENDPOINTS\n.nf\n", ".fi\n.SH STATUS OF A TOKEN CHECK\n.nf\n  200  valid\n",
+                ".SH HEADERS OF A 200 ANSWER\n", ".SH EXAMPLES\n");
+    }
+
+    @Test
+    void manPagesPrintExamplesAsHelpPrintsThem() {
+        CommandSpec verify = root().subcommands().get("token").getSubcommands().get("verify").getCommandSpec();
+        assertThat(ManPages.page(verify, "tokenctl 9.9")).contains(".SH EXAMPLES\n.nf\n  printf '%s\\en' \"$T\" | tokenctl token verify")
+                .doesNotContain("%%");
+    }
+
     @Test
     void tablesFitTheTerminalWithoutCuttingIdsOrNamesAndHaveNoColourWhenNotATerminal() {
         CliRunner cli = new CliRunner(dir);
