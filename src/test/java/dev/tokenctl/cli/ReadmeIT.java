@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,17 +37,26 @@ class ReadmeIT {
         Files.createSymbolicLink(work.resolve("target"), LauncherIT.LAUNCHER.getParent());
         Path file = dir.resolve("readme.sh");
         Files.writeString(file, script);
-        ProcessBuilder builder = new ProcessBuilder("bash", "--noprofile", "--norc", file.toString()).directory(work.toFile())
-                .redirectErrorStream(true);
+        // A session of its own, so that what the walkthrough leaves running (a follower) ends with it.
+        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "--noprofile", "--norc", file.toString())
+                .directory(work.toFile()).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().put("HOME", Files.createDirectories(dir.resolve("home")).toString());
         builder.environment().put("PATH", System.getenv("PATH"));
         builder.environment().put("LANG", "C.UTF-8");
         Process bash = builder.start();
-        byte[] output = bash.getInputStream().readAllBytes();
-        assertThat(bash.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(bash.exitValue()).as("README's walkthrough:\n%s\n--- output:\n%s", script,
-                new String(output, StandardCharsets.UTF_8)).isZero();
+        CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return bash.getInputStream().readAllBytes();
+            } catch (java.io.IOException e) {
+                return e.toString().getBytes(StandardCharsets.UTF_8);
+            }
+        });
+        boolean ended = bash.waitFor(5, TimeUnit.MINUTES);
+        new ProcessBuilder("pkill", "-KILL", "-s", Long.toString(bash.pid())).start().waitFor();
+        String printed = new String(output.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        assertThat(ended).as("ended within 5 minutes:\n%s", printed).isTrue();
+        assertThat(bash.exitValue()).as("README's walkthrough:\n%s\n--- output:\n%s", script, printed).isZero();
     }
 
     @Test
@@ -88,8 +98,7 @@ class ReadmeIT {
                 }
             }
         }
-        // What runs in the background (a follower) ends with the walkthrough.
-        return script.append("pkill -P $$ 2>/dev/null\nexit 0\n").toString();
+        return script.append("exit 0\n").toString();
     }
 
     /** A block's commands: comment lines and blank lines left out, continued lines joined. */
