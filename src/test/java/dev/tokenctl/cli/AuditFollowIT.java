@@ -217,9 +217,15 @@ class AuditFollowIT {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(List.of(command));
-        Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(String.join(" ", full) + "\n" + said).isZero();
+        // Into a file: a server that pg_ctl starts keeps what it inherits open, and a pipe would never end.
+        Path said = Files.createTempFile("tokenctl-pg_ctl", ".out");
+        try {
+            Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(said.toFile()).start();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", full)).isTrue();
+            assertThat(process.exitValue()).as(String.join(" ", full) + "\n" + Files.readString(said)).isZero();
+        } finally {
+            Files.delete(said);
+        }
     }
 
     @Test
@@ -249,7 +255,7 @@ class AuditFollowIT {
             assertThat(lines.poll(20, TimeUnit.SECONDS)).contains("name=before");
 
             asOwner(bin.resolve("pg_ctl").toString(), "-D", server.resolve("plain").toString(), "-m", "fast", "-w",
-                    "restart");
+                    "-l", server.resolve("plain.log").toString(), "restart");
             create("after-restart");
             assertThat(lines.poll(20, TimeUnit.SECONDS)).contains("name=after-restart");
             create("then");
