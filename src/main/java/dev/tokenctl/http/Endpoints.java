@@ -165,7 +165,8 @@ final class Endpoints {
             outcome.decided(decision, caller == null ? "no-token" : "caller-refused");
             outcome.tokenId = null;
             if (caller != null && caller.client()) {
-                FullHttpResponse refused = send(HttpResponseStatus.UNAUTHORIZED, "application/json", "{\"error\":\"invalid_client\"}");
+                FullHttpResponse refused = send(HttpResponseStatus.UNAUTHORIZED, "application/json",
+                        "{\"error\":\"invalid_client\"}");
                 refused.headers().set("WWW-Authenticate", "Basic realm=\"tokenctl\"");
                 return refused;
             }
