@@ -210,8 +210,7 @@ public final class HttpServerFace implements Server {
 
     /** The warm-up's description of the store, waiting for it at most a few seconds: a hung store holds up no signal. */
     private static String described(CompletableFuture<String> store) {
-        return store.completeOnTimeout("not answering yet", STOP_SECONDS / 2, TimeUnit.SECONDS)
-                .exceptionally(e -> "not available yet").join();
+        return store.completeOnTimeout("not answering yet", STOP_SECONDS / 2, TimeUnit.SECONDS).join();
     }
 
     /**

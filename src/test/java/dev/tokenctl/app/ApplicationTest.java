@@ -56,4 +56,22 @@ class ApplicationTest {
             assertThat(server.store().token(restored)).isPresent();
         }
     }
+
+    @Test
+    void aServersApplicationsAreOnItsStoreAndOnlyTheFirstMayMakeIt() throws Exception {
+        Path file = dir.resolve("served").resolve("tokens.db");
+        Application command = new Application(new Environment(Map.of("HOME", dir.toString()), Clock.systemUTC(),
+                InputStream.nullInputStream(), "tester"), warning -> { });
+        command.selectStore(file.toString());
+        java.util.function.Supplier<Application> server = command.forServer();
+        try (Application first = server.get()) {
+            assertThat(first.storeLocation()).as("the store the command selected").isEqualTo(file.toString());
+            assertThat(first.store().counts(Instant.now()).empty()).as("the first makes it, as a command would").isTrue();
+        }
+        Files.delete(file);
+        try (Application next = server.get()) {
+            assertThatThrownBy(next::store).isInstanceOf(TokenctlException.class).hasMessageContaining("does not exist");
+        }
+        assertThat(file).as("none after the first makes it again").doesNotExist();
+    }
 }

@@ -308,7 +308,7 @@ class EndpointsTest {
         ServeOptions options = new ServeOptions("127.0.0.1", 0, List.of(), List.of(), null, null, false, "-", Duration.ofDays(30));
         Metrics counted = new Metrics();
         Observed observed = new Observed(new Endpoints(failing, records, new ClientAddress(List.of()), options, counted),
-                counted, AccessLog.open("-", new PrintWriter(log)), new PrintWriter(errors));
+                counted, AccessLog.open("-", new PrintWriter(log)), new PrintWriter(new java.io.BufferedWriter(errors)));
         for (String uri : List.of("/v1/authz", "/metrics")) {
             FullHttpResponse answer = observed.answer(request(HttpMethod.GET, uri, "", "Authorization", "Bearer x"), PEER);
             assertThat(answer.status().code()).as(uri).isEqualTo(500);
@@ -350,6 +350,33 @@ class EndpointsTest {
         assertThat(body(observed.answer(request(HttpMethod.GET, "/metrics", ""), PEER))).as("its turn once the other is done")
                 .contains("tokenctl_tokens{status=\"active\"}",
                         "tokenctl_requests_total{endpoint=\"metrics\",decision=\"none\",reason=\"busy\"} 1");
+    }
+
+    @Test
+    void introspectionCallersAuthenticateAsOAuthClientsAndEveryRefusalIsCountedWithItsReason() {
+        String caller = local.tokenctl("token", "create", "--name", "kong", "--permission", "ReadHealthCheck", "--no-expiry");
+        String token = local.tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck", "--no-expiry");
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("kong:" + caller).getBytes(StandardCharsets.UTF_8));
+        assertThat(body(send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER, "Authorization", basic)))
+                .contains("\"active\":true");
+        assertThat(body(send(HttpMethod.POST, "/v1/introspect", "token=" + token + "&client_id=kong&client_secret="
+                + java.net.URLEncoder.encode(caller, StandardCharsets.UTF_8), PEER))).as("the pair in the form")
+                .contains("\"active\":true");
+        String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString(("svc:" + caller).getBytes(StandardCharsets.UTF_8));
+        for (String refused : List.of(wrong, "Basic %%%", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "no-colon".getBytes(StandardCharsets.UTF_8)))) {
+            FullHttpResponse answer = send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER, "Authorization", refused);
+            assertThat(answer.status().code()).as(refused).isEqualTo(401);
+            assertThat(answer.headers().get("WWW-Authenticate")).isEqualTo("Basic realm=\"tokenctl\"");
+            assertThat(body(answer)).isEqualTo("{\"error\":\"invalid_client\"}");
+        }
+        assertThat(send(HttpMethod.GET, "/v1/introspect", "", PEER, "Authorization", basic).status().code()).isEqualTo(405);
+        assertThat(body(send(HttpMethod.POST, "/v1/introspect", "client_ip=" + token, PEER, "Authorization", basic)))
+                .as("no token to check").isEqualTo("{\"active\":false}");
+        assertThat(body(get("/metrics"))).contains(
+                "tokenctl_requests_total{endpoint=\"introspect\",decision=\"deny\",reason=\"caller-refused\"} 3",
+                "tokenctl_requests_total{endpoint=\"introspect\",decision=\"deny\",reason=\"method-not-allowed\"} 1",
+                "tokenctl_requests_total{endpoint=\"introspect\",decision=\"deny\",reason=\"malformed\"} 1");
     }
 
     private static FullHttpRequest request(HttpMethod method, String uri, String body, String... headers) {
@@ -409,7 +436,8 @@ class EndpointsTest {
         String token = local.tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck", "--no-expiry");
         FullHttpResponse denied = get("/v1/authz?require=%ZZ", "Authorization", "Bearer " + token);
         assertThat(denied.status().code()).isEqualTo(403);
-        assertThat(accessLog.toString()).contains("\"detail\":\"not a permission: %ZZ\"");
+        assertThat(accessLog.toString()).contains("\"detail\":\"not a permission: %ZZ\"",
+                "\"status\":403,\"decision\":\"deny\",\"reason\":\"missing-permission\"");
     }
 
     @Test

@@ -70,6 +70,17 @@ class MetricsAndAccessLogTest {
     }
 
     @Test
+    void aSeriesNotKnownAheadIsCountedAllTheSame() {
+        Metrics metrics = new Metrics();
+        metrics.record("elsewhere", "none", "new-reason", 1_000);
+        StringBuilder text = new StringBuilder();
+        metrics.write(text, 0);
+        assertThat(text.toString()).contains(
+                "tokenctl_requests_total{endpoint=\"elsewhere\",decision=\"none\",reason=\"new-reason\"} 1\n",
+                "tokenctl_request_duration_seconds_count{endpoint=\"elsewhere\"} 1\n");
+    }
+
+    @Test
     void theAccessLogWritesOneJsonLinePerRequestToStdoutOrAPrivateFile() throws Exception {
         AccessLog off = AccessLog.open(null, new PrintWriter(new StringWriter()));
         assertThat(off.enabled()).isFalse();

@@ -155,4 +155,69 @@ class PoolTest {
         }
         pool.close();
     }
+
+    @Test
+    void everyConnectionToAReplacedFileIsClosedOnceTheLeasesOutComeBackBeforeANewOneOpens() throws Exception {
+        new LocalStore(dir).newTokenId("old");
+        String restored = backupWith("restored");
+        Pool pool = new Pool(this::serverApplication, 3);
+        List<Pool.Lease> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            out.add(pool.lease());
+            out.get(i).application().store();
+        }
+        List<Store> old = made.stream().map(Application::store).toList();
+        Pool.Lease held = out.remove(2);
+        for (Pool.Lease lease : out) {
+            lease.keep();
+            lease.close();
+        }
+        restoreBackup();
+        java.util.concurrent.CompletableFuture<String> next = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Pool.Lease lease = pool.lease()) {
+                lease.keep();
+                return lease.application().store().token(restored).orElseThrow().name();
+            }
+        });
+        Thread.sleep(300);
+        assertThat(next).as("waits for the lease still out").isNotDone();
+        held.keep();
+        held.close();
+        assertThat(next.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("restored");
+        assertThat(old).as("every connection to the replaced file closed").noneMatch(PoolTest::open);
+
+        java.util.concurrent.CompletableFuture<Boolean> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Pool.Lease lease = pool.lease()) {
+                return lease.application().store().token(restored).isPresent();
+            }
+        });
+        assertThat(other.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("other threads lease again after").isTrue();
+        pool.close();
+    }
+
+    @Test
+    void aLeaseThatCouldNotBeMadeHoldsNothingBack() throws Exception {
+        new LocalStore(dir).newTokenId("old");
+        backupWith("restored");
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Pool pool = new Pool(() -> {
+            if (failing.getAndSet(false)) {
+                throw new IllegalStateException("store away");
+            }
+            return serverApplication();
+        }, 2);
+        assertThatThrownBy(pool::lease).hasMessage("store away");
+        try (Pool.Lease lease = pool.lease()) {
+            lease.application().store();
+            lease.keep();
+        }
+        restoreBackup();
+        java.util.concurrent.CompletableFuture<Boolean> replaced = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Pool.Lease lease = pool.lease()) {
+                return lease.application().store().policy() != null;
+            }
+        });
+        assertThat(replaced.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("no lease left held by the failure").isTrue();
+        pool.close();
+    }
 }
