@@ -40,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every answer reads the store afresh (no cache), so it reflects every change committed before
  * the request arrived. {@link Observed} counts and logs what they answer.
  */
-final class Endpoints {
+final class Endpoints implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Pool pool;
@@ -65,6 +65,12 @@ final class Endpoints {
         this.clients = clients;
         this.options = options;
         this.metrics = metrics;
+    }
+
+    /** Stops the health probe's thread; a probe running still ends on its own. */
+    @Override
+    public void close() {
+        probes.shutdownNow();
     }
 
     /** What one request came to, for the access log and the metrics; a check's endpoint fills it in. */

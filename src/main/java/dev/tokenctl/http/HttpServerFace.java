@@ -85,12 +85,13 @@ public final class HttpServerFace implements Server {
         ExecutorService threads = Executors.newFixedThreadPool(THREADS, daemons);
         Pool pool = new Pool(applications, CONNECTIONS);
         RecordWriter records = new RecordWriter(pool, err);
-        Started started = new Started(loops, threads, pool, records, log, err);
+        Metrics metrics = new Metrics();
+        Endpoints endpoints = new Endpoints(pool, records, clients, options, metrics);
+        Started started = new Started(loops, threads, pool, records, endpoints, log, err);
         try {
             // The store is opened, and a first check's code run, while the server binds.
             CompletableFuture<String> store = CompletableFuture.supplyAsync(() -> warmUp(pool, records), threads);
-            Metrics metrics = new Metrics();
-            Observed observed = new Observed(new Endpoints(pool, records, clients, options, metrics), metrics, log, err);
+            Observed observed = new Observed(endpoints, metrics, log, err);
             started.server = bind(address, loops, new Connections(observed, threads, tls, requestMillis, maxConnections));
             err.println("tokenctl: serving on " + (tls == null ? "http" : "https") + "://"
                     + hostPort(started.address()) + " (store: " + described(store) + ")");
@@ -108,17 +109,19 @@ public final class HttpServerFace implements Server {
         private final ExecutorService threads;
         private final Pool pool;
         private final RecordWriter records;
+        private final Endpoints endpoints;
         private final AccessLog log;
         private final PrintWriter err;
         private Channel server;
         private boolean closed;
 
-        Started(EventLoopGroup loops, ExecutorService threads, Pool pool, RecordWriter records, AccessLog log,
-                PrintWriter err) {
+        Started(EventLoopGroup loops, ExecutorService threads, Pool pool, RecordWriter records, Endpoints endpoints,
+                AccessLog log, PrintWriter err) {
             this.loops = loops;
             this.threads = threads;
             this.pool = pool;
             this.records = records;
+            this.endpoints = endpoints;
             this.log = log;
             this.err = err;
         }
@@ -135,28 +138,27 @@ public final class HttpServerFace implements Server {
             }
             closed = true;
             server.close().awaitUninterruptibly();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
-            // The requests in flight are answered: their threads finish within the deadline.
-            threads.shutdown();
-            try {
-                threads.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            // The pending records within the same deadline, with at least a second for them.
-            records.finishBy(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
             release();
             err.println("tokenctl: stopped");
             err.flush();
         }
 
-        /** Everything but the records' last writes, which {@link #close} waits for. */
+        /**
+         * Lets the requests in flight be answered (their threads finish within STOP_SECONDS; after
+         * a start that failed, the warm-up's), then writes the pending records within the same
+         * deadline, with at least a second for them, and closes the rest.
+         */
         void release() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+            threads.shutdown();
             try {
+                threads.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
+                records.finishBy(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
                 records.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            endpoints.close();
             pool.close();
             log.close();
             // The last answers are written by the event loop, after the threads that made them.

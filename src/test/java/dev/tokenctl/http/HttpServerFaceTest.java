@@ -146,6 +146,58 @@ class HttpServerFaceTest {
                 .contains("\"last_used_address\" : \"127.0.0.1\"").doesNotContain("\"last_used_at\" : null");
     }
 
+    /** Files of {@code dir} this process holds open, and its threads of a server still alive, after {@code within}. */
+    private List<String> leftOver(Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> left;
+        do {
+            left = new ArrayList<>();
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                for (Path fd : fds.toList()) {
+                    try {
+                        Path target = Files.readSymbolicLink(fd);
+                        if (target.startsWith(dir)) {
+                            left.add(target.toString());
+                        }
+                    } catch (IOException gone) {
+                        // closed while listed
+                    }
+                }
+            }
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.isAlive() && List.of("record-writer", "http", "health").contains(thread.getName())) {
+                    left.add("thread " + thread.getName());
+                }
+            }
+            if (!left.isEmpty()) {
+                Thread.sleep(50);
+            }
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        return left;
+    }
+
+    @Test
+    void closingLeavesNoFileOpenAndNoThreadRunningAndSoDoesAStartThatFailed() throws Exception {
+        String token = local.tokenctl("token", "create", "--name", "gw", "--permission", "ReadHealthCheck", "--no-expiry");
+        ServeOptions logged = new ServeOptions("127.0.0.1", 0, List.of(), List.of(), null, null, false,
+                dir.resolve("access.log").toString(), Duration.ofDays(30));
+        Serving server = new Serving(logged);
+        assertThat(get(HTTP, server.base() + "/v1/authz", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        assertThat(get(HTTP, server.base() + "/healthz").statusCode()).isEqualTo(200);
+        assertThat(leftOver(Duration.ZERO)).as("serving").isNotEmpty();
+        server.close();
+        assertThat(leftOver(Duration.ofSeconds(5))).as("after close").isEmpty();
+        assertThat(local.tokenctl("token", "show", "gw", "-o", "json")).as("its last use written before")
+                .doesNotContain("\"last_used_at\" : null");
+
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> new Serving(new ServeOptions("127.0.0.1", taken.getLocalPort(), List.of(), List.of(),
+                    null, null, false, dir.resolve("access.log").toString(), Duration.ofDays(30))))
+                    .isInstanceOf(TokenctlException.class);
+        }
+        assertThat(leftOver(Duration.ofSeconds(5))).as("after a start that failed").isEmpty();
+    }
+
     @Test
     void aStoreThatCannotBeOpenedIsNamedAndTheServerStillAnswersHealth() throws Exception {
         Files.createDirectories(dir.resolve("tokens.db"));
