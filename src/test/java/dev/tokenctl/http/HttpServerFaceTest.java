@@ -434,6 +434,22 @@ class HttpServerFaceTest {
     }
 
     @Test
+    void afterAnAnswerTheFirstBytesOfTheNextRequestStartItsDeadlineAndABadChunkIsA400() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(800, Connections.MAX_CONNECTIONS));
+             Socket kept = new Socket("127.0.0.1", server.port())) {
+            kept.setSoTimeout(10_000);
+            assertThat(ask(kept, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+            long start = System.nanoTime();
+            kept.getOutputStream().write("GET /healthz HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readOrReset(kept.getInputStream())).as("a request begun and left unfinished").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the request deadline, not the idle time")
+                    .isBetween(Duration.ofMillis(600), Duration.ofSeconds(5));
+            assertThat(statuses(exchange(server.port(), "POST /v1/authz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                    + "\r\nzz\r\nab\r\n0\r\n\r\n"))).as("a chunk size that is none").containsExactly("400");
+        }
+    }
+
+    @Test
     void anHttp10ClientAskingForKeepAliveIsToldSoAndKept() throws Exception {
         try (Serving server = new Serving(options("127.0.0.1", 0));
              Socket socket = new Socket("127.0.0.1", server.port())) {

@@ -57,6 +57,25 @@ class RecordWriterTest {
     }
 
     @Test
+    void eachBatchIsWrittenThroughOneKeptConnectionThatLeavesTheWriteAheadLogEmpty() throws Exception {
+        String id = local.newTokenId("gw");
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        java.nio.file.Path log = dir.resolve("tokens.db-wal");
+        try (Pool pool = new Pool(() -> {
+            made.incrementAndGet();
+            return local.application();
+        }, 2); RecordWriter writer = new RecordWriter(pool, new PrintWriter(err))) {
+            for (int hour = 10; hour < 12; hour++) {
+                String address = "10.1.2." + hour;
+                writer.used(id, Instant.parse("2026-12-02T" + hour + ":00:00Z"), address);
+                assertThat(within(3, () -> local.tokenctl("token", "show", "gw", "-o", "json").contains(address))).isTrue();
+                assertThat(within(3, () -> log.toFile().length() == 0)).as("the log emptied after the batch").isTrue();
+            }
+            assertThat(made.get()).as("one connection, kept for the next batch").isEqualTo(1);
+        }
+    }
+
+    @Test
     void closeWritesWhatCameJustBeforeItAndAnIdleWriterClosesAtOnce() throws Exception {
         String id = local.newTokenId("gw");
         RecordWriter writer = new RecordWriter(new Pool(local::application, 2), new PrintWriter(err));
