@@ -47,17 +47,22 @@ import javax.net.ssl.SSLEngine;
  *
  * <p>A connection must deliver a whole request within the request deadline of its accept (a TLS
  * handshake included) or of the first bytes after an answer; between requests it may idle for
- * IDLE_SECONDS. At the cap, a new connection takes the place of the one that has waited longest
+ * the idle time. At the cap, a new connection takes the place of the one that has waited longest
  * without completing a request (a client that never spoke), else of the one idle longest:
  * silent sockets cannot lock out a client that speaks. A body is refused at the header stage
  * when it says it is larger than its route takes, and counted as it arrives otherwise; only
  * introspection's small form is kept.
  */
 final class Connections extends ChannelInitializer<SocketChannel> {
-    /** Open connections at most: far more than a gateway's pool, few enough for the file descriptors. */
-    static final int MAX_CONNECTIONS = 1024;
-    /** A kept-alive connection with nothing to say for this long is closed (gateways keep theirs 60 s). */
-    static final int IDLE_SECONDS = 120;
+    /**
+     * How long a request may take to arrive whole, how long a kept-alive connection may idle
+     * between requests, and how many connections may be open; tests give shorter times and a
+     * smaller cap.
+     */
+    record Limits(long requestMillis, long idleMillis, int maxConnections) {
+        /** 10 s; 120 s (gateways keep theirs 60 s); far more than a gateway's pool, few enough for the file descriptors. */
+        static final Limits DEFAULT = new Limits(10_000, 120_000, 1024);
+    }
     /** The largest request line and header section; beyond it, 414 or 431 and the connection closed. */
     static final int MAX_LINE = 8 * 1024;
     static final int MAX_HEADERS = 16 * 1024;
@@ -65,25 +70,23 @@ final class Connections extends ChannelInitializer<SocketChannel> {
     private final Observed observed;
     private final ExecutorService threads;
     private final SSLContext tls;
-    private final long requestMillis;
-    private final int maxConnections;
+    private final Limits limits;
     private final Set<Channel> open = new HashSet<>();
     /** Connections that have never completed a request, in the order they came. */
     private final Set<Channel> unheard = new LinkedHashSet<>();
     /** Connections between requests, in the order they became idle. */
     private final Set<Channel> idle = new LinkedHashSet<>();
 
-    Connections(Observed observed, ExecutorService threads, SSLContext tls, long requestMillis, int maxConnections) {
+    Connections(Observed observed, ExecutorService threads, SSLContext tls, Limits limits) {
         this.observed = observed;
         this.threads = threads;
         this.tls = tls;
-        this.requestMillis = requestMillis;
-        this.maxConnections = maxConnections;
+        this.limits = limits;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        if (open.size() >= maxConnections && !evictOne()) {
+        if (open.size() >= limits.maxConnections() && !evictOne()) {
             channel.close();
             return;
         }
@@ -138,7 +141,7 @@ final class Connections extends ChannelInitializer<SocketChannel> {
 
         @Override
         public void channelActive(ChannelHandlerContext context) {
-            schedule(context, connections.requestMillis);
+            schedule(context, connections.limits.requestMillis());
             context.fireChannelActive();
         }
 
@@ -146,7 +149,7 @@ final class Connections extends ChannelInitializer<SocketChannel> {
         public void channelRead(ChannelHandlerContext context, Object message) {
             if (idling) {
                 idling = false;
-                schedule(context, connections.requestMillis);
+                schedule(context, connections.limits.requestMillis());
             }
             context.fireChannelRead(message);
         }
@@ -167,7 +170,7 @@ final class Connections extends ChannelInitializer<SocketChannel> {
             }
             idling = true;
             connections.idle.add(context.channel());
-            schedule(context, TimeUnit.SECONDS.toMillis(IDLE_SECONDS));
+            schedule(context, connections.limits.idleMillis());
         }
 
         private void schedule(ChannelHandlerContext context, long millis) {

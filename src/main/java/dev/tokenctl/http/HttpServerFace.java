@@ -46,26 +46,19 @@ public final class HttpServerFace implements Server {
     /** Store connections kept open between requests. */
     private static final int CONNECTIONS = 16;
     private static final int STOP_SECONDS = 10;
-    /** A request must arrive whole within this of its connection's accept, or of its first byte after an answer. */
-    private static final int REQUEST_SECONDS = 10;
 
     /** An id no store holds: ids are random, and the chance of this one is 62^-16. */
     private static final String UNKNOWN_ID = "tctl_0000000000000000";
 
-    private final long requestMillis;
-    private final int maxConnections;
+    private final Connections.Limits limits;
 
     public HttpServerFace() {
-        this(TimeUnit.SECONDS.toMillis(REQUEST_SECONDS), Connections.MAX_CONNECTIONS);
+        this(Connections.Limits.DEFAULT);
     }
 
-    /**
-     * A server that gives a request {@code requestMillis} to arrive whole and keeps at most
-     * {@code maxConnections} open: tests wait less than REQUEST_SECONDS, and fill a smaller cap.
-     */
-    HttpServerFace(long requestMillis, int maxConnections) {
-        this.requestMillis = requestMillis;
-        this.maxConnections = maxConnections;
+    /** A server with other limits than the default: tests wait less and fill a smaller cap. */
+    HttpServerFace(Connections.Limits limits) {
+        this.limits = limits;
     }
 
     @Override
@@ -92,7 +85,7 @@ public final class HttpServerFace implements Server {
             // The store is opened, and a first check's code run, while the server binds.
             CompletableFuture<String> store = CompletableFuture.supplyAsync(() -> warmUp(pool, records), threads);
             Observed observed = new Observed(endpoints, metrics, log, err);
-            started.server = bind(address, loops, new Connections(observed, threads, tls, requestMillis, maxConnections));
+            started.server = bind(address, loops, new Connections(observed, threads, tls, limits));
             err.println("tokenctl: serving on " + (tls == null ? "http" : "https") + "://"
                     + hostPort(started.address()) + " (store: " + described(store) + ")");
             err.flush();

@@ -323,7 +323,7 @@ class HttpServerFaceTest {
 
     @Test
     void aRequestMustArriveWholeInTimeAndTheClockStartsAgainForTheNext() throws Exception {
-        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(800, Connections.MAX_CONNECTIONS))) {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(800, 120_000, 1024)))) {
             try (Socket slow = new Socket("127.0.0.1", server.port())) {
                 slow.setSoTimeout(10_000);
                 long start = System.nanoTime();
@@ -346,7 +346,7 @@ class HttpServerFaceTest {
 
     @Test
     void atTheCapTheConnectionThatNeverSpokeGivesItsPlaceThenTheOneIdleLongest() throws Exception {
-        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(30_000, 3))) {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(30_000, 120_000, 3)))) {
             try (Socket idle = new Socket("127.0.0.1", server.port());
                  Socket silent = new Socket("127.0.0.1", server.port())) {
                 idle.setSoTimeout(10_000);
@@ -386,7 +386,7 @@ class HttpServerFaceTest {
         PemTest.pair("EC", cert, key);
         for (ServeOptions options : List.of(options("127.0.0.1", 0),
                 new ServeOptions("127.0.0.1", 0, List.of(), List.of(), cert, key, false, null, Duration.ofDays(30)))) {
-            try (Serving server = new Serving(options, new HttpServerFace(800, Connections.MAX_CONNECTIONS));
+            try (Serving server = new Serving(options, new HttpServerFace(new Connections.Limits(800, 120_000, 1024)));
                  Socket silent = new Socket("127.0.0.1", server.port())) {
                 silent.setSoTimeout(10_000);
                 long start = System.nanoTime();
@@ -435,7 +435,7 @@ class HttpServerFaceTest {
 
     @Test
     void afterAnAnswerTheFirstBytesOfTheNextRequestStartItsDeadlineAndABadChunkIsA400() throws Exception {
-        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(800, Connections.MAX_CONNECTIONS));
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(800, 120_000, 1024)));
              Socket kept = new Socket("127.0.0.1", server.port())) {
             kept.setSoTimeout(10_000);
             assertThat(ask(kept, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
@@ -446,6 +446,19 @@ class HttpServerFaceTest {
                     .isBetween(Duration.ofMillis(600), Duration.ofSeconds(5));
             assertThat(statuses(exchange(server.port(), "POST /v1/authz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
                     + "\r\nzz\r\nab\r\n0\r\n\r\n"))).as("a chunk size that is none").containsExactly("400");
+        }
+    }
+
+    @Test
+    void aKeptConnectionIdleLongerThanItsIdleTimeIsClosed() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(30_000, 600, 1024)));
+             Socket kept = new Socket("127.0.0.1", server.port())) {
+            kept.setSoTimeout(10_000);
+            assertThat(ask(kept, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+            long start = System.nanoTime();
+            assertThat(readOrReset(kept.getInputStream())).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the idle time, not the request deadline")
+                    .isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
         }
     }
 
