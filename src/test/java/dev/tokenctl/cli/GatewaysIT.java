@@ -139,9 +139,8 @@ class GatewaysIT {
                 "127.0.0.1:" + servePort, "--trusted-proxy", "127.0.0.1");
         awaitPort(servePort, serve, serveLog);
 
-        String example = Files.readString(Path.of("examples", gateway.equals("nginx") ? "nginx.conf" : "Caddyfile"))
-                .replace("8470", String.valueOf(servePort)).replace("8080", String.valueOf(upstreamPort))
-                .replace(gateway.equals("nginx") ? "8000" : "8001", String.valueOf(gatewayPort));
+        String example = ports(Files.readString(Path.of("examples", gateway.equals("nginx") ? "nginx.conf" : "Caddyfile")),
+                Map.of("8470", servePort, "8080", upstreamPort, gateway.equals("nginx") ? "8000" : "8001", gatewayPort));
         Path config = dir.resolve(gateway.equals("nginx") ? "nginx.conf" : "Caddyfile");
         Files.writeString(config, example);
         Path gatewayLog = dir.resolve(gateway + ".log");
@@ -220,9 +219,9 @@ class GatewaysIT {
                 "--introspection-caller", "apache", "--tls-cert", cert.toString(), "--tls-key", key.toString());
         awaitPort(servePort, serve, serveLog);
 
-        String conf = Files.readString(Path.of("examples", "apache-openidc.conf"))
-                .replace("8470", String.valueOf(servePort)).replace("8080", String.valueOf(upstreamPort))
-                .replace("8003", String.valueOf(gatewayPort)).replace("REPLACE-WITH-THE-APACHE-TOKEN", caller);
+        String conf = ports(Files.readString(Path.of("examples", "apache-openidc.conf")),
+                Map.of("8470", servePort, "8080", upstreamPort, "8003", gatewayPort))
+                .replace("REPLACE-WITH-THE-APACHE-TOKEN", caller);
         if ("root".equals(System.getProperty("user.name"))) {
             // Apache will not serve as root: it becomes www-data, which must still read the certificate.
             conf += "User www-data\nGroup www-data\n";
@@ -278,9 +277,8 @@ class GatewaysIT {
                 "--trusted-proxy", "127.0.0.1");
         awaitPort(servePort, serve, serveLog);
 
-        String conf = Files.readString(Path.of("examples", "haproxy.cfg"))
-                .replace("8470", String.valueOf(servePort)).replace("8472", String.valueOf(absentPort))
-                .replace("8480", String.valueOf(frontPort))
+        String conf = ports(Files.readString(Path.of("examples", "haproxy.cfg")),
+                Map.of("8470", servePort, "8472", absentPort, "8480", frontPort))
                 + "\nlisten stats\n    bind 127.0.0.1:" + statsPort + "\n    stats enable\n    stats uri /stats\n";
         Path config = dir.resolve("haproxy.cfg");
         Files.writeString(config, conf);
@@ -323,5 +321,19 @@ class GatewaysIT {
             servers.put(row.get("svname"), row);
         }
         return servers;
+    }
+
+    /**
+     * An example's ports replaced by the test's, all in one pass: replaced one after another, a
+     * free port such as 38003 would have its "8003" replaced in turn.
+     */
+    static String ports(String example, Map<String, Integer> ports) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(" + String.join("|", ports.keySet()) + ")\\b")
+                .matcher(example);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, String.valueOf(ports.get(m.group(1))));
+        }
+        return m.appendTail(out).toString();
     }
 }
