@@ -1,7 +1,6 @@
 package dev.tokenctl.http;
 
 import inet.ipaddr.IPAddress;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -211,7 +210,8 @@ final class Connections extends ChannelInitializer<SocketChannel> {
         private final Observed observed;
         private HttpRequest head;
         private Route route;
-        private ByteBuf body;
+        /** The body as it arrives, for a route that reads it: a plain array, nothing to release. */
+        private byte[] body;
         private long length;
         /** A request was refused: nothing after it on this connection is read. */
         private boolean refused;
@@ -239,7 +239,7 @@ final class Connections extends ChannelInitializer<SocketChannel> {
                             Unpooled.EMPTY_BUFFER));
                 }
                 if (!refused) {
-                    body = route.readsBody() ? context.alloc().heapBuffer(0, route.maxBody) : null;
+                    body = route.readsBody() ? new byte[route.maxBody] : null;
                 }
             }
             if (message instanceof HttpContent content) {
@@ -258,17 +258,19 @@ final class Connections extends ChannelInitializer<SocketChannel> {
                 fail(context, content.decoderResult());
                 return;
             }
-            length += content.content().readableBytes();
-            if (length > route.maxBody) {
+            int read = content.content().readableBytes();
+            if (length + read > route.maxBody) {
                 fail(context, DecoderResult.failure(new BodyTooLarge()));
                 return;
             }
             if (body != null) {
-                body.writeBytes(content.content());
+                content.content().readBytes(body, (int) length, read);
             }
+            length += read;
             if (content instanceof LastHttpContent last) {
                 DefaultFullHttpRequest whole = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
-                        body != null ? body : Unpooled.EMPTY_BUFFER, head.headers(), last.trailingHeaders());
+                        body != null ? Unpooled.wrappedBuffer(body, 0, (int) length) : Unpooled.EMPTY_BUFFER, head.headers(),
+                        last.trailingHeaders());
                 body = null;
                 head = null;
                 context.fireChannelRead(whole);
@@ -277,25 +279,12 @@ final class Connections extends ChannelInitializer<SocketChannel> {
 
         private void fail(ChannelHandlerContext context, DecoderResult result) {
             refused = true;
-            release();
+            body = null;
             DefaultFullHttpRequest failed = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
                     io.netty.handler.codec.http.HttpMethod.GET, head == null ? "/" : head.uri(), Unpooled.EMPTY_BUFFER);
             failed.setDecoderResult(result);
             context.fireChannelRead(failed);
             // The rest of the connection's bytes are not read; it closes once the refusal is written.
-        }
-
-        private void release() {
-            if (body != null) {
-                body.release();
-                body = null;
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext context) {
-            release();
-            context.fireChannelInactive();
         }
 
         /** What a refused request is answered, and named in the metrics and the access log. */
