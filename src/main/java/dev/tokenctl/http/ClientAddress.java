@@ -63,7 +63,7 @@ final class ClientAddress {
         for (int header = forwardedFor.size() - 1; header >= 0; header--) {
             String hops = forwardedFor.get(header);
             int end = hops.length();
-            for (int comma = hops.lastIndexOf(',', end - 1); ; comma = hops.lastIndexOf(',', end - 1)) {
+            for (int comma = hops.lastIndexOf(','); ; comma = hops.lastIndexOf(',', end - 1)) {
                 if (read++ == MAX_HOPS) {
                     return null;
                 }

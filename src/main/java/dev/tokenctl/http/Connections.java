@@ -239,7 +239,8 @@ final class Connections extends ChannelInitializer<SocketChannel> {
                             Unpooled.EMPTY_BUFFER));
                 }
                 if (!refused) {
-                    body = route.readsBody() ? new byte[route.maxBody] : null;
+                    // Only introspection reads its body (a form); others are thrown away as they arrive.
+                    body = route == Route.INTROSPECT ? new byte[route.maxBody] : null;
                 }
             }
             if (message instanceof HttpContent content) {

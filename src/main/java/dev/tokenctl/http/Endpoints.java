@@ -326,7 +326,7 @@ final class Endpoints implements AutoCloseable {
                 }
                 int colon = pair.indexOf(':');
                 // Each half form-encoded first, as section 2.3.1 asks.
-                return colon < 0 ? new Caller("", "")
+                return colon == -1 ? new Caller("", "")
                         : new Caller(decoded(pair.substring(0, colon)), decoded(pair.substring(colon + 1)));
             }
             String secret = first(form, "client_secret");

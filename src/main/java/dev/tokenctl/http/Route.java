@@ -30,11 +30,6 @@ enum Route {
         this.maxBody = maxBody;
     }
 
-    /** Whether the route reads its body; others are thrown away as they arrive. */
-    boolean readsBody() {
-        return this == INTROSPECT;
-    }
-
     static Route of(String target) {
         String path = path(target);
         if (path.equals("/v1/authz") || path.startsWith("/v1/authz/")) {
