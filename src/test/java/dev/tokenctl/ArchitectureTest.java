@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Keeps the layers pointing one way: startup -> each face (cli, http) -> app -> store -> core
  * (and app -> core). core knows no face, no database and no output format; the application
- * knows no face; the faces reach the store only through the application, and never each other.
+ * knows no face; the faces, and the start-up, reach the store only through the application, and
+ * the faces never each other.
  */
 class ArchitectureTest {
 
@@ -23,7 +24,8 @@ class ArchitectureTest {
         "store, picocli.|com.fasterxml.|dev.tokenctl.cli.|dev.tokenctl.app.|dev.tokenctl.startup.|dev.tokenctl.http.",
         "app, picocli.|com.fasterxml.|java.sql.|dev.tokenctl.cli.|dev.tokenctl.startup.|dev.tokenctl.http.|java.io.PrintStream",
         "cli, java.sql.|org.sqlite.|org.postgresql.|dev.tokenctl.store.|dev.tokenctl.startup.|dev.tokenctl.http.",
-        "http, picocli.|java.sql.|org.sqlite.|org.postgresql.|dev.tokenctl.cli.|dev.tokenctl.store.|dev.tokenctl.startup."
+        "http, picocli.|java.sql.|org.sqlite.|org.postgresql.|dev.tokenctl.cli.|dev.tokenctl.store.|dev.tokenctl.startup.",
+        "startup, java.sql.|org.sqlite.|dev.tokenctl.store."
     })
     void layerDoesNotImportWhatItMustNotKnow(String layer, String forbidden) throws IOException {
         Path root = Path.of("src/main/java/dev/tokenctl", layer);

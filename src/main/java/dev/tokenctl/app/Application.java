@@ -139,15 +139,38 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * A connection to a PostgreSQL store begun on another thread before the store is needed;
-     * {@link #store} takes it when it is for the same location, and {@link #close} closes it
-     * otherwise.
+     * Begins, on a thread of its own, the slowest step of opening the store named by
+     * {@code dbArgument} (a --db, or null), while the face gets on with its own work: on
+     * PostgreSQL the connection to the server, which {@link #store} takes when it is for the same
+     * location ({@code connect} false for a server, whose threads open their own); on SQLite the
+     * driver's native library. Then runs {@code then} on that thread. A wrong guess of the
+     * location costs only time: a connection not taken is closed.
      */
-    public void connectingAhead(EarlyConnection connection) {
-        if (early != null) {
-            early.discard();
+    public void prepare(String dbArgument, boolean connect, Runnable then) {
+        EarlyConnection connection = null;
+        Duration timeout = BUSY_TIMEOUT;
+        try {
+            timeout = lockTimeout();
+            connection = connect ? EarlyConnection.to(location(dbArgument)) : null;
+        } catch (TokenctlException e) {
+            // the command reports it when it opens the store
         }
-        early = connection;
+        EarlyConnection ahead = connection;
+        Duration lockTimeout = timeout;
+        if (ahead != null) {
+            // Handed over before the thread starts, so that the store never misses it.
+            early = ahead;
+        }
+        Thread thread = new Thread(() -> {
+            if (ahead != null) {
+                ahead.connect(environment.env(), environment.user(), lockTimeout);
+            } else {
+                Stores.prepareSqlite(environment.cacheDirectory());
+            }
+            then.run();
+        }, "prepare");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The audit log. */
-@Command(name = "audit", description = "Read the audit log.")
+@Command(name = "audit", subcommands = AuditCommand.ListCommand.class, description = "Read the audit log.")
 final class AuditCommand {
 
     @Command(name = "list", description = "List audit events, oldest first: creations, revocations, rotations,"

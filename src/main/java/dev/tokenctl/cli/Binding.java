@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * A field an option, parameter or argument group of the generated {@link Model} is bound to,
+ * A field an option, parameter or argument group of the generated model is bound to,
  * as picocli binds an annotated field: the field of whatever object its scope holds (the
  * command, or the argument group's object, which picocli makes when the group is used).
  */

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
 /**
@@ -20,46 +19,57 @@ public final class Cli {
     private Cli() {
     }
 
-    /** A command and the commands under it. */
-    public record Node(Class<?> type, Map<String, Node> children) {
-        static Node leaf(Class<?> type) {
-            return new Node(type, Map.of());
+    /**
+     * picocli's model of each command, and the commands under each: the code the build generates
+     * from the commands' annotations (reading annotations at every start costs more than most
+     * commands take to run), or, when the build made none, picocli reading the annotations.
+     */
+    interface Model {
+        /** The model of {@code command}: a CommandSpec bound to its fields, or the command itself for picocli to read. */
+        Object of(Object command);
+
+        /** The commands under {@code type}, by name, in the order help lists them. */
+        Map<String, Class<?>> subcommands(Class<?> type);
+    }
+
+    /** The annotations themselves, read by picocli: the same model, built slower. */
+    static final class Annotations implements Model {
+        @Override
+        public Object of(Object command) {
+            return command;
+        }
+
+        @Override
+        public Map<String, Class<?>> subcommands(Class<?> type) {
+            Map<String, Class<?>> subcommands = new LinkedHashMap<>();
+            for (Class<?> sub : type.getAnnotation(CommandLine.Command.class).subcommands()) {
+                subcommands.put(sub.getAnnotation(CommandLine.Command.class).name(), sub);
+            }
+            return subcommands;
         }
     }
 
-    /** The command tree, in the order help lists it. */
-    public static final Map<String, Node> TREE = ordered(
-            "token", new Node(TokenCommand.class, ordered(
-                    "create", Node.leaf(TokenCreateCommand.class),
-                    "list", Node.leaf(TokenListCommand.class),
-                    "show", Node.leaf(TokenShowCommand.class),
-                    "verify", Node.leaf(TokenVerifyCommand.class),
-                    "rotate", Node.leaf(TokenRotateCommand.class),
-                    "update", Node.leaf(TokenUpdateCommand.class),
-                    "revoke", Node.leaf(TokenRevokeCommand.class))),
-            "policy", new Node(PolicyCommand.class, ordered(
-                    "show", Node.leaf(PolicyCommand.ShowCommand.class),
-                    "set", Node.leaf(PolicySetCommand.class))),
-            "ipfilter", new Node(IpFilterCommand.class, ordered(
-                    "add", Node.leaf(IpFilterCommand.AddCommand.class),
-                    "list", Node.leaf(IpFilterCommand.ListCommand.class),
-                    "show", Node.leaf(IpFilterCommand.ShowCommand.class),
-                    "update", Node.leaf(IpFilterCommand.UpdateCommand.class),
-                    "remove", Node.leaf(IpFilterCommand.RemoveCommand.class),
-                    "test", Node.leaf(IpFilterCommand.TestCommand.class))),
-            "permissions", new Node(PermissionsCommand.class, ordered("list", Node.leaf(PermissionsCommand.ListCommand.class))),
-            "audit", new Node(AuditCommand.class, ordered("list", Node.leaf(AuditCommand.ListCommand.class))),
-            "store", new Node(StoreCommand.class, ordered(
-                    "info", Node.leaf(StoreCommand.InfoCommand.class),
-                    "copy", Node.leaf(StoreCommand.CopyCommand.class))),
-            "serve", Node.leaf(ServeCommand.class),
-            "metrics", Node.leaf(MetricsCommand.class),
-            "completion", Node.leaf(CompletionCommand.class));
+    /** The generated model, when the build made it; else the annotations. */
+    static final Model MODEL = model();
 
-    private static Map<String, Node> ordered(Object... pairs) {
-        Map<String, Node> map = new LinkedHashMap<>();
+    private static Model model() {
+        try {
+            return (Model) Class.forName("dev.tokenctl.cli.GeneratedModel").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return new Annotations();
+        }
+    }
+
+    /** The commands under {@code type}, by name, in the order help lists them. */
+    public static Map<String, Class<?>> subcommands(Class<?> type) {
+        return MODEL.subcommands(type);
+    }
+
+    /** Names and commands, in the order given: name, class, name, class... */
+    static Map<String, Class<?>> ordered(Object... pairs) {
+        Map<String, Class<?>> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            map.put((String) pairs[i], (Node) pairs[i + 1]);
+            map.put((String) pairs[i], (Class<?>) pairs[i + 1]);
         }
         return map;
     }
@@ -72,7 +82,7 @@ public final class Cli {
     /** The whole command tree, with {@code server} for the serve command. */
     public static CommandLine commandLine(Context context, Server server, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = root(context, application(context, err), server, err);
-        addAll(commandLine, TREE);
+        addAll(commandLine);
         return configure(commandLine, out, err);
     }
 
@@ -80,13 +90,6 @@ public final class Cli {
     public static Application application(Context context, PrintWriter err) {
         return new Application(context.environment(), new Warnings(err));
     }
-
-    /*
-     * The objects a run makes before its store is open are classes of their own, not lambdas: the
-     * first lambda of a JVM sets up the method-handle machinery (about 5 ms) and each one after it
-     * costs its own link; made on the main thread, they delayed every command. The store's driver
-     * sets that machinery up anyway, on the warm-up thread.
-     */
 
     /** Warnings, one line each on stderr. */
     private record Warnings(PrintWriter err) implements Consumer<String> {
@@ -96,22 +99,23 @@ public final class Cli {
         }
     }
 
-    /** Adds {@code children}, and the commands under them, to {@code parent} where it lacks them. */
-    public static void addAll(CommandLine parent, Map<String, Node> children) {
-        children.forEach((name, node) -> {
-            if (!parent.getSubcommands().containsKey(name)) {
-                addAll(add(parent, name, node.type()), node.children());
-            }
-        });
+    /** Adds every command under {@code parent}'s, and those under them, where it lacks them. */
+    static void addAll(CommandLine parent) {
+        for (Map.Entry<String, Class<?>> sub : subcommands(parent.getCommand().getClass()).entrySet()) {
+            addAll(add(parent, sub.getKey(), sub.getValue()));
+        }
     }
 
     /**
      * Adds the command {@code type} as {@code name} under {@code parent}, made by the parent's
-     * factory, with the parent's kind of model.
+     * factory, with the parent's kind of model, unless it is there (picocli reading annotations
+     * adds every command under a command).
      */
     public static CommandLine add(CommandLine parent, String name, Class<?> type) {
         Factory factory = (Factory) parent.getFactory();
-        parent.addSubcommand(name, new CommandLine(factory.model.apply(factory.create(type)), factory));
+        if (!parent.getSubcommands().containsKey(name)) {
+            parent.addSubcommand(name, new CommandLine(factory.model.of(factory.create(type)), factory));
+        }
         return parent.getSubcommands().get(name);
     }
 
@@ -120,47 +124,34 @@ public final class Cli {
      * given {@code application}, the global options and {@code context}; serve is given {@code server}.
      */
     public static CommandLine root(Context context, Application application, Server server, PrintWriter err) {
-        return root(context, application, server, new Generated());
+        return root(context, application, server, MODEL);
     }
 
-    /** The generated model of a command. */
-    private static final class Generated implements UnaryOperator<Object> {
-        @Override
-        public Object apply(Object command) {
-            return Model.of(command);
-        }
-    }
-
-    /**
-     * The root command alone, with each command's model made by {@code model} from the command:
-     * the generated {@link Model}, or, for the test that compares the two, the command itself,
-     * whose annotations picocli then reads.
-     */
-    static CommandLine root(Context context, Application application, Server server, UnaryOperator<Object> model) {
+    /** The root command alone, with each command's model made by {@code model}. */
+    static CommandLine root(Context context, Application application, Server server, Model model) {
         // Two of picocli's first steps that give tokenctl nothing: a search of every jar on the
-        // class path for Groovy's Closure class (about 18 ms), and converters found by reflection
-        // for java.time, java.sql and java.nio.file.Path, types whose options here all name their
-        // own converter (about 7 ms, and again for each command built).
+        // class path for Groovy's Closure class, and converters found by reflection for java.time,
+        // java.sql and java.nio.file.Path, types whose options here all name their own converter.
         System.setProperty("picocli.disable.closures", "true");
         System.setProperty("picocli.converters.excludes", ".*");
         TokenctlCommand options = new TokenctlCommand();
         Factory factory = new Factory(model, context, application, server, options);
-        CommandLine commandLine = new CommandLine(model.apply(options), factory);
-        Map<String, String> codes = new LinkedHashMap<>();
-        for (ExitCode code : ExitCode.values()) {
-            // Right-aligned in three columns; String.format would load its formatter on every start.
-            String number = Integer.toString(code.code());
-            codes.put("   ".substring(number.length()) + number, code.meaning());
-        }
+        return new CommandLine(model.of(options), factory);
+    }
+
+    /** Sets the exit codes' list in the help of {@code commandLine} and every command under it. */
+    private static void exitCodes(CommandLine commandLine, Map<String, String> codes) {
         commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
-        return commandLine;
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            exitCodes(sub, codes);
+        }
     }
 
     /**
      * Makes each command, giving it what the run provides, and each argument group's object;
      * knows which model the commands get.
      */
-    private record Factory(UnaryOperator<Object> model, Context context, Application application, Server server,
+    private record Factory(Model model, Context context, Application application, Server server,
                            TokenctlCommand options) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) {
@@ -188,6 +179,13 @@ public final class Cli {
      */
     public static CommandLine configure(CommandLine commandLine, PrintWriter out, PrintWriter err) {
         TokenctlCommand root = (TokenctlCommand) commandLine.getCommand();
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitCode code : ExitCode.values()) {
+            // Right-aligned in three columns; String.format would load its formatter on every start.
+            String number = Integer.toString(code.code());
+            codes.put("   ".substring(number.length()) + number, code.meaning());
+        }
+        exitCodes(commandLine, codes);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

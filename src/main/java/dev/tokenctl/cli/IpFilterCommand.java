@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The IP filter commands. */
-@Command(name = "ipfilter", description = "Manage named IP filters: allow/deny rule lists for IPv4 and IPv6.")
+@Command(name = "ipfilter", subcommands = {IpFilterCommand.AddCommand.class, IpFilterCommand.ListCommand.class,
+        IpFilterCommand.ShowCommand.class, IpFilterCommand.UpdateCommand.class, IpFilterCommand.RemoveCommand.class,
+        IpFilterCommand.TestCommand.class}, description = "Manage named IP filters: allow/deny rule lists for IPv4 and IPv6.")
 final class IpFilterCommand {
 
     /** Where the rules come from: --rule options or a file. */

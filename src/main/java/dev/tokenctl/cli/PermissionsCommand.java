@@ -5,7 +5,7 @@ import java.util.Arrays;
 import picocli.CommandLine.Command;
 
 /** The permission catalog. */
-@Command(name = "permissions", description = "Show the catalog of system permissions.")
+@Command(name = "permissions", subcommands = PermissionsCommand.ListCommand.class, description = "Show the catalog of system permissions.")
 final class PermissionsCommand {
 
     @Command(name = "list", description = "List every permission with its label, group and description.")

@@ -3,7 +3,8 @@ package dev.tokenctl.cli;
 import picocli.CommandLine.Command;
 
 /** The security policy commands. */
-@Command(name = "policy", description = "Show or change the security policy that bounds every token.")
+@Command(name = "policy", subcommands = {PolicyCommand.ShowCommand.class, PolicySetCommand.class},
+        description = "Show or change the security policy that bounds every token.")
 final class PolicyCommand {
 
     @Command(name = "show", description = "Show the security policy; -o yaml or -o json gives what 'policy set --file' reads.")

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The store itself: what and where it is, and moving it to another one. */
-@Command(name = "store", description = "Describe the store, or copy it into another one (a file or a PostgreSQL database).")
+@Command(name = "store", subcommands = {StoreCommand.InfoCommand.class, StoreCommand.CopyCommand.class},
+        description = "Describe the store, or copy it into another one (a file or a PostgreSQL database).")
 final class StoreCommand {
 
     @Command(name = "info", description = "Show the store's engine, location (never a password), schema version and counts.")

@@ -9,7 +9,9 @@ import picocli.CommandLine.ScopeType;
  * The root command: the global options, nothing else. What they select (the store, its
  * services) is the {@link dev.tokenctl.app.Application}'s.
  */
-@Command(name = "tokenctl", scope = ScopeType.INHERIT,
+@Command(name = "tokenctl", scope = ScopeType.INHERIT, subcommands = {TokenCommand.class, PolicyCommand.class,
+        IpFilterCommand.class, PermissionsCommand.class, AuditCommand.class, StoreCommand.class, ServeCommand.class,
+        MetricsCommand.class, CompletionCommand.class},
         versionProvider = VersionProvider.class, sortOptions = false,
         description = "Administer system API tokens on a local or shared store: create, list, verify, rotate and revoke them.")
 public final class TokenctlCommand {

@@ -25,11 +25,10 @@ import java.util.stream.Stream;
 /**
  * Runs the common commands once against a throw-away store, so that a class-data-sharing
  * archive dumped at the end of this process holds the classes real runs load. The launcher
- * runs it when it builds an archive, with the kind of archive as argument: {@code token} for
- * the token commands, permissions and help with text output on SQLite, {@code text} for every
- * command with text output on SQLite, {@code json} for json and yaml output on SQLite too, and
- * {@code all} for everything, serve and PostgreSQL too.
- * It prints nothing and touches no real store.
+ * runs it when it builds an archive, with the kind of archive as argument: {@code text} for
+ * every command with text output on SQLite, {@code json} for json and yaml output too, and
+ * {@code all} for everything, serve and PostgreSQL too. It prints nothing and touches no real
+ * store.
  */
 public final class Train {
     private Train() {
@@ -37,15 +36,12 @@ public final class Train {
 
     public static void main(String[] args) throws IOException {
         String kind = args.length == 0 ? "all" : args[0];
-        boolean others = !kind.equals("token");  // the commands other than token's, permissions and help
-        boolean formats = kind.equals("json") || kind.equals("all");  // json and yaml output
-        boolean all = kind.equals("all");  // serve and PostgreSQL
+        List<String> formats = kind.equals("text") ? List.of("text") : List.of("text", "json", "yaml");
         Path dir = Files.createTempDirectory("tokenctl-train");
         try {
-            String db = dir.resolve("tokens.db").toString();
             // HOME as the real runs have it, so the native library is cached where they look (or
             // nowhere, without one).
-            Map<String, String> env = new java.util.HashMap<>(Map.of("TOKENCTL_DB", db));
+            Map<String, String> env = new java.util.HashMap<>(Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString()));
             if (System.getenv("HOME") != null) {
                 env.put("HOME", System.getenv("HOME"));
             }
@@ -57,25 +53,20 @@ public final class Train {
                     "--expires-in", "1d").strip();
             run(env, "", "token", "create", "--name", "j", "--permission", "ManageCluster", "--no-expiry");
             run(env, "", "token", "create", "--name", "y", "--permission", "ManageCluster", "--no-expiry");
-            for (String format : formats ? new String[] {"text", "json", "yaml"} : new String[] {"text"}) {
+            for (String format : formats) {
+                run(env, "", "token", "create", "--name", "c" + format, "--permission", "ManageCluster", "--no-expiry", "-o", format);
                 run(env, "", "token", "list", "-o", format);
                 run(env, "", "token", "show", "t", "-o", format);
                 run(env, token + "\n", "token", "verify", "-o", format);
                 run(env, token + "\ngarbage\n", "token", "verify", "--batch", "-o", format);
-                if (others) {
-                    run(env, "", "policy", "show", "-o", format);
-                    run(env, "", "audit", "list", "-o", format);
-                }
+                run(env, "", "policy", "show", "-o", format);
+                run(env, "", "audit", "list", "-o", format);
+                run(env, "", "ipfilter", "list", "-o", format);
+                run(env, "", "store", "info", "-o", format);
             }
-            if (formats) {
-                run(env, "", "token", "create", "--name", "js", "--permission", "ManageCluster", "--no-expiry", "-o", "json");
-                run(env, "", "token", "create", "--name", "ys", "--permission", "ManageCluster", "--no-expiry", "-o", "yaml");
-            }
-            if (others) {
-                run(env, "", "ipfilter", "add", "f", "--rule", "allow 10.0.0.0/8", "--rule", "allow 2001:db8::/32");
-                run(env, "", "ipfilter", "test", "f", "10.1.2.3");
-                run(env, "", "policy", "set", "--max-expiry", "30d", "--yes");
-            }
+            run(env, "", "ipfilter", "add", "f", "--rule", "allow 10.0.0.0/8", "--rule", "allow 2001:db8::/32");
+            run(env, "", "ipfilter", "test", "f", "10.1.2.3");
+            run(env, "", "policy", "set", "--max-expiry", "30d", "--yes");
             run(env, "", "token", "update", "y", "--description", "d", "--label", "k=v");
             run(env, "", "token", "rotate", "t");
             run(env, "", "token", "revoke", "j");
@@ -84,7 +75,7 @@ public final class Train {
             run(env, "", "--version");
             run(env, "", "--help");
             run(env, "", "token", "create", "--help");
-            if (all) {
+            if (kind.equals("all")) {
                 serve(env, token);
                 loadPostgresClasses();
             }
@@ -137,8 +128,7 @@ public final class Train {
 
     /**
      * Loads what a first connection to PostgreSQL uses, without a server: every class of the
-     * driver, the socket path up to a refused connection, and SCRAM's key derivation. It halves
-     * the time of a first connection in a new JVM.
+     * driver, the socket path up to a refused connection, and SCRAM's key derivation.
      */
     private static void loadPostgresClasses() {
         try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of(

@@ -44,6 +44,20 @@ public final class Stores {
         return SqliteStore.open(sqlitePath(location), lockTimeout, create);
     }
 
+    /**
+     * Readies SQLite's driver ahead of a first connection: its native library, kept in
+     * {@code cacheDirectory} (null for none), and its loader, whose logger opens every jar on the
+     * class path looking for SLF4J. What fails here, opening the store meets again and reports.
+     */
+    public static void prepareSqlite(Path cacheDirectory) {
+        NativeLibrary.prepare(cacheDirectory);
+        try {
+            org.sqlite.SQLiteJDBCLoader.initialize();
+        } catch (Exception | LinkageError e) {
+            // reported by the connection
+        }
+    }
+
     /** Whether {@code location} names a PostgreSQL store rather than a file. */
     public static boolean isPostgres(String location) {
         return PostgresLocation.matches(location);

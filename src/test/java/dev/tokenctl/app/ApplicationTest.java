@@ -30,6 +30,29 @@ class ApplicationTest {
     }
 
     @Test
+    void preparingRunsTheStoresSlowestStepAndThenTheFacesOnAnotherThread() throws Exception {
+        for (String location : new String[] {dir.resolve("tokens.db").toString(), "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1"}) {
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicReference<Thread> ran = new java.util.concurrent.atomic.AtomicReference<>();
+            try (Application application = new Application(new Environment(Map.of("TOKENCTL_DB", location, "HOME", dir.toString(),
+                    "TOKENCTL_LOCK_TIMEOUT", "2s"), Clock.systemUTC(), InputStream.nullInputStream(), "tester"), warning -> { })) {
+                application.prepare(null, true, () -> {
+                    ran.set(Thread.currentThread());
+                    done.countDown();
+                });
+                assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).as(location).isTrue();
+                assertThat(ran.get()).isNotSameAs(Thread.currentThread());
+                if (location.startsWith("postgresql")) {
+                    assertThatThrownBy(application::store).as("the connection begun ahead failed: the store says so")
+                            .isInstanceOfSatisfying(TokenctlException.class, e -> assertThat(e.kind()).isEqualTo(TokenctlException.Kind.STORAGE));
+                } else {
+                    assertThat(application.store().counts(Instant.now()).empty()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void anExistingOnlyApplicationNeverMakesTheStoreAndTellsWhenItsFileIsReplaced() throws Exception {
         String restored = new LocalStore(dir.resolve("backup")).newTokenId("restored");
         Path file = dir.resolve("data").resolve("tokens.db");

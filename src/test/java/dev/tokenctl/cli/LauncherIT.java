@@ -153,7 +153,6 @@ class LauncherIT {
                 "CDPATH", ".:/tmp", "HOME", dir.resolve("home dir").toString());
         Run train = run(build.resolve("tokenctl"), dir, Map.of("TOKENCTL_TRAIN", "1"), "");
         assertThat(train.code()).as(train.toString()).isZero();
-        assertThat(build.resolve("tokenctl-token.jsa")).exists();
         assertThat(build.resolve("tokenctl-text.jsa")).exists();
         assertThat(build.resolve("tokenctl-json.jsa")).exists();
         assertThat(build.resolve("tokenctl-all.jsa")).exists();

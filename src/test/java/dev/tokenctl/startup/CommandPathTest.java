@@ -28,7 +28,7 @@ class CommandPathTest {
         assertThat(CommandPath.of("nope", "token")).isEmpty();
         assertThat(CommandPath.dbArgument("--db", "/x.db", "token", "list")).isEqualTo("/x.db");
         assertThat(CommandPath.dbArgument("--db=/y.db", "token", "list")).isEqualTo("/y.db");
-        assertThat(CommandPath.dbArgument("token", "list", "--db", "/x.db")).isEqualTo(CommandPath.ELSEWHERE);
+        assertThat(CommandPath.dbArgument("--db", "/x.db", "token", "list", "--db", "/z.db")).isEqualTo("/z.db");
         assertThat(CommandPath.dbArgument("-o", "json", "token", "list")).isNull();
     }
 }
