@@ -146,7 +146,7 @@ public final class NativeLibrary {
             }
             Path library = dir.resolve(name);
             // Compared byte for byte with the jar's on every start, which is stronger than any
-            // digest and cheaper than a SHA-256 of 1 MB under the client compiler (about 30 ms).
+            // digest and cheaper than a SHA-256 of 1 MB under the client compiler.
             if (!isPrivate(library, REGULAR_FILE, uid) || Files.size(library) != entry.getSize()
                     || !sameBytes(jar, library)) {
                 extract(jar, dir, library);
