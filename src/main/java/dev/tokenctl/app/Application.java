@@ -140,37 +140,20 @@ public final class Application implements AutoCloseable {
 
     /**
      * Begins, on a thread of its own, the slowest step of opening the store named by
-     * {@code dbArgument} (a --db, or null), while the face gets on with its own work: on
-     * PostgreSQL the connection to the server, which {@link #store} takes when it is for the same
-     * location ({@code connect} false for a server, whose threads open their own); on SQLite the
-     * driver's native library. Then runs {@code then} on that thread. A wrong guess of the
-     * location costs only time: a connection not taken is closed.
+     * {@code dbArgument} (a --db, or null) while the face gets on with its own work, then runs
+     * {@code then} on that thread ({@link Stores#prepare}); {@link #store} takes a connection
+     * begun so. A wrong guess of the location costs only time: a connection not taken is closed.
      */
-    public void prepare(String dbArgument, boolean connect, Runnable then) {
-        EarlyConnection connection = null;
+    public void prepare(String dbArgument, Runnable then) {
+        String location = null;
         Duration timeout = BUSY_TIMEOUT;
         try {
+            location = location(dbArgument);
             timeout = lockTimeout();
-            connection = connect ? EarlyConnection.to(location(dbArgument)) : null;
         } catch (TokenctlException e) {
-            // the command reports it when it opens the store
+            // reported when the store is opened
         }
-        EarlyConnection ahead = connection;
-        Duration lockTimeout = timeout;
-        if (ahead != null) {
-            // Handed over before the thread starts, so that the store never misses it.
-            early = ahead;
-        }
-        Thread thread = new Thread(() -> {
-            if (ahead != null) {
-                ahead.connect(environment.env(), environment.user(), lockTimeout);
-            } else {
-                Stores.prepareSqlite(environment.cacheDirectory());
-            }
-            then.run();
-        }, "prepare");
-        thread.setDaemon(true);
-        thread.start();
+        early = Stores.prepare(location, environment.env(), environment.user(), timeout, environment.cacheDirectory(), then);
     }
 
     /**

@@ -31,8 +31,9 @@ final class CommandPath {
             return Cli.commandLine(context, out, err);
         }
         Application application = Cli.application(context, err);
-        if (!path.isEmpty() && !path.get(0).equals("permissions")) {
-            application.prepare(dbArgument(args), !path.get(0).equals("serve"), () -> warmUp(path));
+        // Not for serve, whose threads open connections of their own: one made ahead would be held unused.
+        if (!path.isEmpty() && !path.get(0).equals("permissions") && !path.get(0).equals("serve")) {
+            application.prepare(dbArgument(args), () -> warmUp(path));
         }
         // The HTTP face only for serve, so that no other command loads it.
         CommandLine root = Cli.root(context, application, path.contains("serve") ? new HttpServerFace() : null, err);

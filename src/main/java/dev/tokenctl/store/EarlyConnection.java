@@ -22,12 +22,12 @@ public final class EarlyConnection {
     }
 
     /** A connection to begin for {@code location}, or null when it is not a PostgreSQL store. */
-    public static EarlyConnection to(String location) {
+    static EarlyConnection to(String location) {
         return location != null && PostgresLocation.matches(location) ? new EarlyConnection(location) : null;
     }
 
     /** Connects; call it on the thread meant to wait for the server. */
-    public void connect(Map<String, String> env, String osUser, Duration lockTimeout) {
+    void connect(Map<String, String> env, String osUser, Duration lockTimeout) {
         try {
             connection.complete(PostgresStore.connect(PostgresLocation.parse(url, env, osUser).withPassword(env),
                     lockTimeout));

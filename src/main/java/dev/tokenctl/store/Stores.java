@@ -45,17 +45,34 @@ public final class Stores {
     }
 
     /**
-     * Readies SQLite's driver ahead of a first connection: its native library, kept in
-     * {@code cacheDirectory} (null for none), and its loader, whose logger opens every jar on the
-     * class path looking for SLF4J. What fails here, opening the store meets again and reports.
+     * Begins, on a thread of its own, the slowest first step of opening the store at
+     * {@code location}: on PostgreSQL the connection to the server, returned for {@link #open}
+     * to take; on SQLite the driver's native library, kept in {@code cacheDirectory} (null for
+     * none), and its loader, whose logger opens every jar on the class path looking for SLF4J.
+     * Then runs {@code then} on that thread. What fails here, opening the store meets again and
+     * reports.
+     *
+     * @return the connection begun, or null
      */
-    public static void prepareSqlite(Path cacheDirectory) {
-        NativeLibrary.prepare(cacheDirectory);
-        try {
-            org.sqlite.SQLiteJDBCLoader.initialize();
-        } catch (Exception | LinkageError e) {
-            // reported by the connection
-        }
+    public static EarlyConnection prepare(String location, Map<String, String> env, String user, Duration lockTimeout,
+                                          Path cacheDirectory, Runnable then) {
+        EarlyConnection early = location == null ? null : EarlyConnection.to(location);
+        Thread thread = new Thread(() -> {
+            if (early != null) {
+                early.connect(env, user, lockTimeout);
+            } else {
+                NativeLibrary.prepare(cacheDirectory);
+                try {
+                    org.sqlite.SQLiteJDBCLoader.initialize();
+                } catch (Exception | LinkageError e) {
+                    // reported by the connection
+                }
+            }
+            then.run();
+        }, "prepare");
+        thread.setDaemon(true);
+        thread.start();
+        return early;
     }
 
     /** Whether {@code location} names a PostgreSQL store rather than a file. */

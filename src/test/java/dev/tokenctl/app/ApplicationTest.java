@@ -36,7 +36,7 @@ class ApplicationTest {
             java.util.concurrent.atomic.AtomicReference<Thread> ran = new java.util.concurrent.atomic.AtomicReference<>();
             try (Application application = new Application(new Environment(Map.of("TOKENCTL_DB", location, "HOME", dir.toString(),
                     "TOKENCTL_LOCK_TIMEOUT", "2s"), Clock.systemUTC(), InputStream.nullInputStream(), "tester"), warning -> { })) {
-                application.prepare(null, true, () -> {
+                application.prepare(null, () -> {
                     ran.set(Thread.currentThread());
                     done.countDown();
                 });
