@@ -17,7 +17,6 @@ import java.util.function.Function;
  */
 public final class Coalescer<K, R> {
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ended = lock.newCondition();
     /** Whether a query is running. */
     private boolean running;
     /** The query that calls arriving now join; null when none has arrived since the last began. */
@@ -25,11 +24,20 @@ public final class Coalescer<K, R> {
 
     /** One query: the keys of every call that joined it and, once it has ended, what it gave. */
     private static final class Query<K, R> {
+        /**
+         * Signalled to all its callers when it has ended, and before that to one of them when
+         * the query before it ends: that one runs it. Only the calls that can go on are woken.
+         */
+        final Condition turn;
         final Set<K> keys = new LinkedHashSet<>();
         int callers;
         boolean ended;
         R result;
         Throwable failure;
+
+        Query(Condition turn) {
+            this.turn = turn;
+        }
     }
 
     /**
@@ -44,13 +52,13 @@ public final class Coalescer<K, R> {
         lock.lock();
         try {
             if (next == null) {
-                next = new Query<>();
+                next = new Query<>(lock.newCondition());
             }
             mine = next;
             mine.keys.addAll(keys);
             mine.callers++;
             while (running && !mine.ended) {
-                ended.awaitUninterruptibly();
+                mine.turn.awaitUninterruptibly();
             }
             if (!mine.ended) {
                 running = true;
@@ -84,7 +92,10 @@ public final class Coalescer<K, R> {
             mine.failure = failure;
             mine.ended = true;
             running = false;
-            ended.signalAll();
+            mine.turn.signalAll();
+            if (next != null) {
+                next.turn.signal();
+            }
         } finally {
             lock.unlock();
         }

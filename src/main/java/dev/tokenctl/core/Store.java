@@ -86,6 +86,19 @@ public interface Store extends AutoCloseable {
     /** The credentials of those ids that exist, by id: one lookup for a batch of tokens. */
     java.util.Map<String, Credential> credentials(java.util.Collection<String> ids);
 
+    /** What a check reads: the policy in force and the credentials of the ids asked that exist, by id. */
+    record Lookup(Policy policy, java.util.Map<String, Credential> credentials) {
+    }
+
+    /**
+     * The policy and the credentials of those ids that exist, read by queries that begin during
+     * this call: one round trip where the engine allows. On a server's shared store, the calls
+     * of several threads may be answered by one query, never by one begun before the call.
+     */
+    default Lookup lookup(java.util.Collection<String> ids) {
+        return new Lookup(policy(), credentials(ids));
+    }
+
     /** Streams the matching tokens in the query's order, at most its limit, without holding them all in memory. */
     void forEachToken(TokenQuery query, Consumer<Token> sink);
 

@@ -19,10 +19,11 @@ import java.util.Set;
  * <p>Malformed strings and unknown ids are answered without recording anything. A valid use is
  * recorded as the token's last use at most once a minute; a denied verify of an existing token
  * is recorded as an audit event; both go to a {@link Records}, which writes them (see
- * {@link StoreRecords}) or hands them to a writer off the caller's path. The policy and filters
- * are read on the first check and again when they are more than a second old by the session's
- * clock (or the clock went back), so a long batch follows policy changes; a verifier made per
- * request reads them fresh every time.
+ * {@link StoreRecords}) or hands them to a writer off the caller's path. The policy is read with
+ * the first lookup of tokens ({@link Store#lookup}), and the filters when a token needs them;
+ * both again once they are more than a second old by the session's clock (or the clock went
+ * back), so a long batch follows policy changes; a verifier made per request reads them fresh
+ * every time.
  */
 public final class Verifier implements AutoCloseable {
     /** Last use and denied-verify audit events are written at most this often per token. */
@@ -79,12 +80,29 @@ public final class Verifier implements AutoCloseable {
                         ? Verification.Reason.MALFORMED : Verification.Reason.BAD_CHECKSUM, null));
             }
         }
-        Map<String, Store.Credential> credentials = ids.isEmpty() ? Map.of() : store.credentials(ids);
+        Map<String, Store.Credential> credentials = ids.isEmpty() ? Map.of() : credentials(ids);
         List<Verification> answers = new ArrayList<>(tokenStrings.size());
         for (Object item : parsed) {
             answers.add(item instanceof TokenFormat.Parsed p ? verify(p, credentials.get(p.id())) : (Verification) item);
         }
         return answers;
+    }
+
+    /**
+     * The credentials of {@code ids}, and the policy with them when what was read is stale: by
+     * the session's clock, more than a second old, or read later than now (the clock went back,
+     * and they are read again rather than kept until it catches up).
+     */
+    private Map<String, Store.Credential> credentials(List<String> ids) {
+        Instant now = session.now();
+        if (policy != null && !now.isAfter(readAt.plus(REFRESH_INTERVAL)) && !now.isBefore(readAt)) {
+            return store.credentials(ids);
+        }
+        Store.Lookup found = store.lookup(ids);
+        policy = found.policy();
+        filters.clear();
+        readAt = now;
+        return found.credentials();
     }
 
     private Verification verify(TokenFormat.Parsed parsed, Store.Credential credential) {
@@ -119,13 +137,6 @@ public final class Verifier implements AutoCloseable {
     }
 
     private Verification.Reason check(Token token, Instant now) {
-        // The session's clock, the one expiry is judged by; a clock set back reads them again
-        // rather than keeping them until it catches up.
-        if (policy == null || now.isAfter(readAt.plus(REFRESH_INTERVAL)) || now.isBefore(readAt)) {
-            policy = store.policy();
-            filters.clear();
-            readAt = now;
-        }
         if (!policy.tokensEnabled()) {
             return Verification.Reason.TOKENS_DISABLED;
         }
