@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,19 +47,28 @@ public final class Verifier implements AutoCloseable {
 
     private final Session session;
     private final Store store;
-    private final IPAddress address;
-    private final String addressText;
+    private final Client client;
     private final Set<Permission> required;
     private final Records records;
     private final Map<String, Optional<IpFilter>> filters = new HashMap<>();
     private Policy policy;
     private Instant readAt;
+    /** Ids to look up with the next lookup, for a later check ({@link #expect}). */
+    private final Set<String> ahead = new HashSet<>();
+    /** What was found for them, null for nothing, until their first check takes it. */
+    private final Map<String, Store.Credential> kept = new HashMap<>();
+
+    /** The client that presents a token: its address, and the address as records show it (both null when unknown). */
+    private record Client(IPAddress address, String text) {
+        Client(IPAddress address) {
+            this(address, address == null ? null : IpFilter.format(address));
+        }
+    }
 
     Verifier(Session session, IPAddress address, Set<Permission> required, Records records) {
         this.session = session;
         this.store = session.store();
-        this.address = address;
-        this.addressText = address == null ? null : IpFilter.format(address);
+        this.client = new Client(address);
         this.required = Set.copyOf(required);
         this.records = records;
     }
@@ -66,8 +77,32 @@ public final class Verifier implements AutoCloseable {
         return verify(List.of(tokenString)).get(0);
     }
 
+    /** Checks a token string presented by a client at {@code address} (null when unknown), not this verifier's. */
+    public Verification verify(String tokenString, IPAddress address) {
+        return verify(List.of(tokenString), new Client(address)).get(0);
+    }
+
+    /**
+     * Looks {@code tokenString} up with the next lookup, and keeps what is found for its next
+     * check, which then asks the store nothing: a request that checks a caller and then the
+     * token it presents makes one round trip. For a verifier made per request, whose kept
+     * answer then comes from a query begun during the request; a string that is no token is
+     * ignored.
+     */
+    public void expect(String tokenString) {
+        try {
+            ahead.add(TokenFormat.parse(tokenString).id());
+        } catch (TokenFormat.FormatException e) {
+            // Its check fails without a lookup.
+        }
+    }
+
     /** Checks several token strings with one store lookup; the answers are in the same order. */
     public List<Verification> verify(List<String> tokenStrings) {
+        return verify(tokenStrings, client);
+    }
+
+    private List<Verification> verify(List<String> tokenStrings, Client from) {
         List<Object> parsed = new ArrayList<>(tokenStrings.size());
         List<String> ids = new ArrayList<>(tokenStrings.size());
         for (String tokenString : tokenStrings) {
@@ -80,10 +115,27 @@ public final class Verifier implements AutoCloseable {
                         ? Verification.Reason.MALFORMED : Verification.Reason.BAD_CHECKSUM, null));
             }
         }
-        Map<String, Store.Credential> credentials = ids.isEmpty() ? Map.of() : credentials(ids);
+        Map<String, Store.Credential> credentials = new HashMap<>();
+        Set<String> asked = new LinkedHashSet<>();
+        for (String id : ids) {
+            if (kept.containsKey(id)) {
+                credentials.put(id, kept.remove(id));
+            } else if (!credentials.containsKey(id)) {
+                asked.add(id);
+            }
+        }
+        if (!asked.isEmpty()) {
+            asked.addAll(ahead);
+            Map<String, Store.Credential> found = credentials(List.copyOf(asked));
+            credentials.putAll(found);
+            for (String id : ahead) {
+                kept.put(id, found.get(id));
+            }
+            ahead.clear();
+        }
         List<Verification> answers = new ArrayList<>(tokenStrings.size());
         for (Object item : parsed) {
-            answers.add(item instanceof TokenFormat.Parsed p ? verify(p, credentials.get(p.id())) : (Verification) item);
+            answers.add(item instanceof TokenFormat.Parsed p ? verify(p, credentials.get(p.id()), from) : (Verification) item);
         }
         return answers;
     }
@@ -105,7 +157,7 @@ public final class Verifier implements AutoCloseable {
         return found.credentials();
     }
 
-    private Verification verify(TokenFormat.Parsed parsed, Store.Credential credential) {
+    private Verification verify(TokenFormat.Parsed parsed, Store.Credential credential, Client from) {
         if (credential == null) {
             return new Verification(Verification.Reason.UNKNOWN, null);
         }
@@ -116,12 +168,12 @@ public final class Verifier implements AutoCloseable {
             return new Verification(Verification.Reason.UNKNOWN, null);
         }
         Instant now = session.now();
-        Verification.Reason reason = check(token, now);
+        Verification.Reason reason = check(token, now, from.address());
         if (reason != Verification.Reason.VALID) {
             return denied(reason, token, null);
         }
         if (token.lastUsedAt() == null || !now.isBefore(token.lastUsedAt().plus(RECORD_INTERVAL))) {
-            records.used(token.id(), now, addressText);
+            records.used(token.id(), now, from.text());
         }
         return new Verification(Verification.Reason.VALID, token);
     }
@@ -136,7 +188,7 @@ public final class Verifier implements AutoCloseable {
         flush();
     }
 
-    private Verification.Reason check(Token token, Instant now) {
+    private Verification.Reason check(Token token, Instant now, IPAddress address) {
         if (!policy.tokensEnabled()) {
             return Verification.Reason.TOKENS_DISABLED;
         }
