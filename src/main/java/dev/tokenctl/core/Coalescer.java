@@ -4,40 +4,35 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * Gathers the lookups of many threads into few queries: one query runs at a time, and the calls
- * that arrive while it runs wait and are answered together by the next one, which one of them
- * runs for all. A call is never answered by a query that had begun before it arrived, so an
+ * that arrive while it runs wait and are answered together by the next one, which the first of
+ * them runs for all. A call is never answered by a query that had begun before it arrived, so an
  * answer is as fresh as a query of its own would have been. Every caller of a query gets its
  * whole result, for all the keys asked together, or its failure.
  */
 public final class Coalescer<K, R> {
     private final ReentrantLock lock = new ReentrantLock();
-    /** Whether a query is running. */
-    private boolean running;
+    /** The query begun last: the one running, if any is. */
+    private Query<K, R> last;
     /** The query that calls arriving now join; null when none has arrived since the last began. */
     private Query<K, R> next;
 
     /** One query: the keys of every call that joined it and, once it has ended, what it gave. */
     private static final class Query<K, R> {
-        /**
-         * Signalled to all its callers when it has ended, and before that to one of them when
-         * the query before it ends: that one runs it. Only the calls that can go on are woken.
-         */
-        final Condition turn;
         final Set<K> keys = new LinkedHashSet<>();
+        /**
+         * Completed when it has ended, by the thread that ran it, which so wakes each waiting
+         * caller itself, and the one that runs the query after it.
+         */
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
         int callers;
-        boolean ended;
         R result;
         Throwable failure;
-
-        Query(Condition turn) {
-            this.turn = turn;
-        }
     }
 
     /**
@@ -49,26 +44,35 @@ public final class Coalescer<K, R> {
      */
     public R get(Collection<K> keys, Function<Set<K>, R> query) {
         Query<K, R> mine;
+        Query<K, R> before = null;
+        boolean runs = false;
         lock.lock();
         try {
             if (next == null) {
-                next = new Query<>(lock.newCondition());
+                next = new Query<>();
+                runs = true;
+                before = last;
             }
             mine = next;
             mine.keys.addAll(keys);
             mine.callers++;
-            while (running && !mine.ended) {
-                mine.turn.awaitUninterruptibly();
-            }
-            if (!mine.ended) {
-                running = true;
-                next = null;
-            }
         } finally {
             lock.unlock();
         }
-        if (!mine.ended) {
+        if (runs) {
+            if (before != null) {
+                before.ended.join();
+            }
+            lock.lock();
+            try {
+                last = mine;
+                next = null;
+            } finally {
+                lock.unlock();
+            }
             run(mine, query);
+        } else {
+            mine.ended.join();
         }
         if (mine.failure instanceof RuntimeException e) {
             throw e;
@@ -78,27 +82,13 @@ public final class Coalescer<K, R> {
         return mine.result;
     }
 
-    private void run(Query<K, R> mine, Function<Set<K>, R> query) {
-        R result = null;
-        Throwable failure = null;
+    private static <K, R> void run(Query<K, R> mine, Function<Set<K>, R> query) {
         try {
-            result = query.apply(Collections.unmodifiableSet(mine.keys));
+            mine.result = query.apply(Collections.unmodifiableSet(mine.keys));
         } catch (RuntimeException | Error e) {
-            failure = e;
+            mine.failure = e;
         }
-        lock.lock();
-        try {
-            mine.result = result;
-            mine.failure = failure;
-            mine.ended = true;
-            running = false;
-            mine.turn.signalAll();
-            if (next != null) {
-                next.turn.signal();
-            }
-        } finally {
-            lock.unlock();
-        }
+        mine.ended.complete(null);
     }
 
     /** How many calls wait to be answered by the next query: for tests, to know that a call has arrived. */
