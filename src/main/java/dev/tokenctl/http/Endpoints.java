@@ -237,8 +237,7 @@ final class Endpoints implements AutoCloseable {
             outcome.tokenId = last.token() == null ? null : last.token().id();
             return new Verification[] {asker, v};
         } catch (RuntimeException e) {
-            outcome.decided(Decision.UNAVAILABLE, "store-error");
-            outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
+            unavailable(outcome, e);
             return null;
         }
     }
@@ -251,10 +250,15 @@ final class Endpoints implements AutoCloseable {
             outcome.tokenId = v.token() == null ? null : v.token().id();
             return v;
         } catch (RuntimeException e) {
-            outcome.decided(Decision.UNAVAILABLE, "store-error");
-            outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
+            unavailable(outcome, e);
             return null;
         }
+    }
+
+    /** What a check that the store could not answer came to. */
+    private static void unavailable(Outcome outcome, RuntimeException e) {
+        outcome.decided(Decision.UNAVAILABLE, "store-error");
+        outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
     }
 
     /**
