@@ -197,6 +197,8 @@ abstract class JdbcStore implements Store {
                 .isPresent();
     }
 
+    /** At most this many ids are looked up one by one. */
+    private static final int FEW = 4;
     /** Ids looked up per query; shorter lists are padded, so there is one statement to prepare. */
     private static final int LOOKUP_CHUNK = 100;
 
@@ -209,9 +211,11 @@ abstract class JdbcStore implements Store {
         Map<String, Credential> found = new HashMap<>();
         RowHandler row = credentialInto(found);
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
-        if (all.size() == 1) {
-            // One token, as a single verify or an HTTP check asks: no list of 100 to bind.
-            each(LOOKUP_ONE, row, all.get(0));
+        if (all.size() <= FEW) {
+            // A few tokens, as a single verify, an HTTP check or an introspection asks: no list of 100 to bind.
+            for (String id : all) {
+                each(LOOKUP_ONE, row, id);
+            }
             return found;
         }
         for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
