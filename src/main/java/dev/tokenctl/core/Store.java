@@ -115,6 +115,13 @@ public interface Store extends AutoCloseable {
 
     void recordUse(String id, Instant at, String address);
 
+    /** A token's use, as {@link #recordUses} records it: at a time, from an address (null when unknown). */
+    record Use(String id, Instant at, String address) {
+    }
+
+    /** Records many uses as {@link #recordUse} records each, sent together where the engine allows. */
+    void recordUses(List<Use> uses);
+
     void audit(AuditEvent event);
 
     /** Appends many events, in their order, sent together where the engine allows. */

@@ -291,10 +291,17 @@ abstract class JdbcStore implements Store {
         update("UPDATE tokens SET expires_at = ? WHERE id = ?", expiresAt, id);
     }
 
+    private static final String RECORD_USE = "UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?"
+            + " AND (last_used_at IS NULL OR last_used_at < ?)";
+
     @Override
     public void recordUse(String id, Instant at, String address) {
-        update("UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?"
-                + " AND (last_used_at IS NULL OR last_used_at < ?)", at, address, id, at);
+        update(RECORD_USE, at, address, id, at);
+    }
+
+    @Override
+    public void recordUses(List<Use> uses) {
+        batch(RECORD_USE, uses.stream().map(use -> new Object[] {use.at(), use.address(), use.id(), use.at()}).toList());
     }
 
     private static final String INSERT_AUDIT = "INSERT INTO audit (at, actor, action, token_id, details) VALUES (?,?,?,?,?)";
