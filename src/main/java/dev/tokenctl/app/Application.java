@@ -1,5 +1,6 @@
 package dev.tokenctl.app;
 
+import dev.tokenctl.core.Coalescer;
 import dev.tokenctl.core.Durations;
 import dev.tokenctl.core.IpFilterService;
 import dev.tokenctl.core.PolicyService;
@@ -36,6 +37,8 @@ public final class Application implements AutoCloseable {
     private Store store;
     private EarlyConnection early;
     private boolean existingOnly;
+    /** Shared by the applications of one server, or null. */
+    private Coalescer<String, Store.Lookup> lookups;
 
     /** {@code warnings} receives one line each, such as a store others can read, for the face to show. */
     public Application(Environment environment, Consumer<String> warnings) {
@@ -50,13 +53,17 @@ public final class Application implements AutoCloseable {
     /**
      * Applications for the threads of a server on this application's store, with its environment
      * and warnings (an application is not thread-safe). The first may create the store, as any
-     * command does; those after it open only a store that exists ({@link #existingOnly}).
+     * command does; those after it open only a store that exists ({@link #existingOnly}). Their
+     * stores share one {@link Coalescer}: on a server's store, the checks of many threads are
+     * looked up together, one lookup in flight at a time.
      */
     public Supplier<Application> forServer() {
         AtomicBoolean first = new AtomicBoolean(true);
+        Coalescer<String, Store.Lookup> shared = new Coalescer<>();
         return () -> {
             Application other = new Application(environment, warnings);
             other.dbArgument = dbArgument;
+            other.lookups = shared;
             other.existingOnly = !first.getAndSet(false);
             return other;
         };
@@ -101,7 +108,7 @@ public final class Application implements AutoCloseable {
     /** The store, opened (and created or migrated) on first use. */
     public Store store() {
         if (store == null) {
-            store = open(storeLocation(), !existingOnly);
+            store = open(storeLocation(), !existingOnly, lookups);
         }
         return store;
     }
@@ -123,14 +130,14 @@ public final class Application implements AutoCloseable {
      */
     public Store open(String location, String option) {
         Stores.refusePassword(location, option);
-        return open(location, true);
+        return open(location, true, null);
     }
 
-    private Store open(String location, boolean create) {
+    private Store open(String location, boolean create, Coalescer<String, Store.Lookup> gathered) {
         EarlyConnection connection = early;
         early = null;
         Store opened = Stores.open(location, environment.env(), environment.user(), lockTimeout(),
-                environment.cacheDirectory(), connection, create);
+                environment.cacheDirectory(), connection, create, gathered);
         Path file = Stores.sqlitePath(location);
         if (file != null) {
             Exposure.of(file).forEach(warnings);

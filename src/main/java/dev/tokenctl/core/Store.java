@@ -86,6 +86,19 @@ public interface Store extends AutoCloseable {
     /** The credentials of those ids that exist, by id: one lookup for a batch of tokens. */
     java.util.Map<String, Credential> credentials(java.util.Collection<String> ids);
 
+    /** What a check reads: the policy in force and the credentials of the ids asked that exist, by id. */
+    record Lookup(Policy policy, java.util.Map<String, Credential> credentials) {
+    }
+
+    /**
+     * The policy and the credentials of those ids that exist, read by queries that begin during
+     * this call: one round trip where the engine allows. On a server's shared store, the calls
+     * of several threads may be answered by one query, never by one begun before the call.
+     */
+    default Lookup lookup(java.util.Collection<String> ids) {
+        return new Lookup(policy(), credentials(ids));
+    }
+
     /** Streams the matching tokens in the query's order, at most its limit, without holding them all in memory. */
     void forEachToken(TokenQuery query, Consumer<Token> sink);
 
@@ -101,6 +114,13 @@ public interface Store extends AutoCloseable {
     void updateExpiry(String id, Instant expiresAt);
 
     void recordUse(String id, Instant at, String address);
+
+    /** A token's use, as {@link #recordUses} records it: at a time, from an address (null when unknown). */
+    record Use(String id, Instant at, String address) {
+    }
+
+    /** Records many uses as {@link #recordUse} records each, sent together where the engine allows. */
+    void recordUses(List<Use> uses);
 
     void audit(AuditEvent event);
 

@@ -2,14 +2,15 @@ package dev.tokenctl.core;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Writes a verifier's records to the store: last uses gathered and written together, in one
- * transaction per 500 tokens or per second and on {@link #flush}, so a batch does not pay a
- * commit per token; a denied verify audited at once, at most once a minute per token and
- * reason.
+ * transaction and one batch of statements per 500 tokens or per second and on {@link #flush}, so
+ * a batch does not pay a commit or a round trip per token; a denied verify audited at once, at
+ * most once a minute per token and reason.
  */
 public final class StoreRecords implements Verifier.Records {
     private static final long FLUSH_NANOS = 1_000_000_000L;
@@ -17,11 +18,8 @@ public final class StoreRecords implements Verifier.Records {
 
     private final Session session;
     private final Store store;
-    private final Map<String, Use> pendingUses = new LinkedHashMap<>();
+    private final Map<String, Store.Use> pendingUses = new LinkedHashMap<>();
     private long flushedAt = System.nanoTime();
-
-    private record Use(Instant at, String address) {
-    }
 
     public StoreRecords(Session session) {
         this.session = session;
@@ -30,7 +28,7 @@ public final class StoreRecords implements Verifier.Records {
 
     @Override
     public void used(String tokenId, Instant at, String address) {
-        pendingUses.putIfAbsent(tokenId, new Use(at, address));
+        pendingUses.putIfAbsent(tokenId, new Store.Use(tokenId, at, address));
         if (pendingUses.size() >= FLUSH_COUNT || System.nanoTime() - flushedAt > FLUSH_NANOS) {
             flush();
         }
@@ -54,7 +52,7 @@ public final class StoreRecords implements Verifier.Records {
             return;
         }
         store.transaction(() -> {
-            pendingUses.forEach((id, use) -> store.recordUse(id, use.at(), use.address()));
+            store.recordUses(List.copyOf(pendingUses.values()));
             return null;
         });
         pendingUses.clear();

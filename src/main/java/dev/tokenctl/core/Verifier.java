@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,10 +21,11 @@ import java.util.Set;
  * <p>Malformed strings and unknown ids are answered without recording anything. A valid use is
  * recorded as the token's last use at most once a minute; a denied verify of an existing token
  * is recorded as an audit event; both go to a {@link Records}, which writes them (see
- * {@link StoreRecords}) or hands them to a writer off the caller's path. The policy and filters
- * are read on the first check and again when they are more than a second old by the session's
- * clock (or the clock went back), so a long batch follows policy changes; a verifier made per
- * request reads them fresh every time.
+ * {@link StoreRecords}) or hands them to a writer off the caller's path. The policy is read with
+ * the first lookup of tokens ({@link Store#lookup}), and the filters when a token needs them;
+ * both again once they are more than a second old by the session's clock (or the clock went
+ * back), so a long batch follows policy changes; a verifier made per request reads them fresh
+ * every time.
  */
 public final class Verifier implements AutoCloseable {
     /** Last use and denied-verify audit events are written at most this often per token. */
@@ -44,19 +47,28 @@ public final class Verifier implements AutoCloseable {
 
     private final Session session;
     private final Store store;
-    private final IPAddress address;
-    private final String addressText;
+    private final Client client;
     private final Set<Permission> required;
     private final Records records;
     private final Map<String, Optional<IpFilter>> filters = new HashMap<>();
     private Policy policy;
     private Instant readAt;
+    /** Ids to look up with the next lookup, for a later check ({@link #expect}). */
+    private final Set<String> ahead = new HashSet<>();
+    /** What was found for them, null for nothing, until their first check takes it. */
+    private final Map<String, Store.Credential> kept = new HashMap<>();
+
+    /** The client that presents a token: its address, and the address as records show it (both null when unknown). */
+    private record Client(IPAddress address, String text) {
+        Client(IPAddress address) {
+            this(address, address == null ? null : IpFilter.format(address));
+        }
+    }
 
     Verifier(Session session, IPAddress address, Set<Permission> required, Records records) {
         this.session = session;
         this.store = session.store();
-        this.address = address;
-        this.addressText = address == null ? null : IpFilter.format(address);
+        this.client = new Client(address);
         this.required = Set.copyOf(required);
         this.records = records;
     }
@@ -65,8 +77,32 @@ public final class Verifier implements AutoCloseable {
         return verify(List.of(tokenString)).get(0);
     }
 
+    /** Checks a token string presented by a client at {@code address} (null when unknown), not this verifier's. */
+    public Verification verify(String tokenString, IPAddress address) {
+        return verify(List.of(tokenString), new Client(address)).get(0);
+    }
+
+    /**
+     * Looks {@code tokenString} up with the next lookup, and keeps what is found for its next
+     * check, which then asks the store nothing: a request that checks a caller and then the
+     * token it presents makes one round trip. For a verifier made per request, whose kept
+     * answer then comes from a query begun during the request; a string that is no token is
+     * ignored.
+     */
+    public void expect(String tokenString) {
+        try {
+            ahead.add(TokenFormat.parse(tokenString).id());
+        } catch (TokenFormat.FormatException e) {
+            // Its check fails without a lookup.
+        }
+    }
+
     /** Checks several token strings with one store lookup; the answers are in the same order. */
     public List<Verification> verify(List<String> tokenStrings) {
+        return verify(tokenStrings, client);
+    }
+
+    private List<Verification> verify(List<String> tokenStrings, Client from) {
         List<Object> parsed = new ArrayList<>(tokenStrings.size());
         List<String> ids = new ArrayList<>(tokenStrings.size());
         for (String tokenString : tokenStrings) {
@@ -79,15 +115,49 @@ public final class Verifier implements AutoCloseable {
                         ? Verification.Reason.MALFORMED : Verification.Reason.BAD_CHECKSUM, null));
             }
         }
-        Map<String, Store.Credential> credentials = ids.isEmpty() ? Map.of() : store.credentials(ids);
+        Map<String, Store.Credential> credentials = new HashMap<>();
+        Set<String> asked = new LinkedHashSet<>();
+        for (String id : ids) {
+            if (kept.containsKey(id)) {
+                credentials.put(id, kept.remove(id));
+            } else if (!credentials.containsKey(id)) {
+                asked.add(id);
+            }
+        }
+        if (!asked.isEmpty()) {
+            asked.addAll(ahead);
+            Map<String, Store.Credential> found = credentials(List.copyOf(asked));
+            credentials.putAll(found);
+            for (String id : ahead) {
+                kept.put(id, found.get(id));
+            }
+            ahead.clear();
+        }
         List<Verification> answers = new ArrayList<>(tokenStrings.size());
         for (Object item : parsed) {
-            answers.add(item instanceof TokenFormat.Parsed p ? verify(p, credentials.get(p.id())) : (Verification) item);
+            answers.add(item instanceof TokenFormat.Parsed p ? verify(p, credentials.get(p.id()), from) : (Verification) item);
         }
         return answers;
     }
 
-    private Verification verify(TokenFormat.Parsed parsed, Store.Credential credential) {
+    /**
+     * The credentials of {@code ids}, and the policy with them when what was read is stale: by
+     * the session's clock, more than a second old, or read later than now (the clock went back,
+     * and they are read again rather than kept until it catches up).
+     */
+    private Map<String, Store.Credential> credentials(List<String> ids) {
+        Instant now = session.now();
+        if (policy != null && !now.isAfter(readAt.plus(REFRESH_INTERVAL)) && !now.isBefore(readAt)) {
+            return store.credentials(ids);
+        }
+        Store.Lookup found = store.lookup(ids);
+        policy = found.policy();
+        filters.clear();
+        readAt = now;
+        return found.credentials();
+    }
+
+    private Verification verify(TokenFormat.Parsed parsed, Store.Credential credential, Client from) {
         if (credential == null) {
             return new Verification(Verification.Reason.UNKNOWN, null);
         }
@@ -98,12 +168,12 @@ public final class Verifier implements AutoCloseable {
             return new Verification(Verification.Reason.UNKNOWN, null);
         }
         Instant now = session.now();
-        Verification.Reason reason = check(token, now);
+        Verification.Reason reason = check(token, now, from.address());
         if (reason != Verification.Reason.VALID) {
             return denied(reason, token, null);
         }
         if (token.lastUsedAt() == null || !now.isBefore(token.lastUsedAt().plus(RECORD_INTERVAL))) {
-            records.used(token.id(), now, addressText);
+            records.used(token.id(), now, from.text());
         }
         return new Verification(Verification.Reason.VALID, token);
     }
@@ -118,14 +188,7 @@ public final class Verifier implements AutoCloseable {
         flush();
     }
 
-    private Verification.Reason check(Token token, Instant now) {
-        // The session's clock, the one expiry is judged by; a clock set back reads them again
-        // rather than keeping them until it catches up.
-        if (policy == null || now.isAfter(readAt.plus(REFRESH_INTERVAL)) || now.isBefore(readAt)) {
-            policy = store.policy();
-            filters.clear();
-            readAt = now;
-        }
+    private Verification.Reason check(Token token, Instant now, IPAddress address) {
         if (!policy.tokensEnabled()) {
             return Verification.Reason.TOKENS_DISABLED;
         }

@@ -8,6 +8,7 @@ import dev.tokenctl.core.Requirement;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
 import dev.tokenctl.core.Verification;
+import dev.tokenctl.core.Verifier;
 import inet.ipaddr.IPAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -161,12 +162,17 @@ final class Endpoints implements AutoCloseable {
         }
         Map<String, List<String>> form = query(request.content().toString(StandardCharsets.UTF_8));
         Caller caller = Caller.of(headers, form);
-        Verification asker = caller == null ? null : verify(caller.secret(), outcome.client, Set.of(), outcome);
-        if (caller != null && asker == null) {
+        String token = first(form, "token");
+        String clientIp = first(form, "client_ip");
+        IPAddress address = clientIp == null ? null : ClientAddress.parse(clientIp);
+        // Nothing to check, or an address that is none: not active, as RFC 7662 answers.
+        boolean checkable = token != null && (clientIp == null || address != null);
+        Verification[] answers = caller == null ? null : introspected(caller, checkable ? token : null, address, outcome);
+        if (caller != null && answers == null) {
             return deny(Decision.UNAVAILABLE);
         }
-        if (asker == null || !asker.valid() || !options.introspectionCallers().contains(asker.token().name())
-                || !caller.names(asker.token())) {
+        Verification asker = answers == null ? null : answers[0];
+        if (asker == null || !admitted(caller, asker)) {
             Decision decision = caller == null ? Decision.NO_TOKEN : Decision.INVALID_TOKEN;
             outcome.decided(decision, caller == null ? "no-token" : "caller-refused");
             outcome.tokenId = null;
@@ -178,18 +184,11 @@ final class Endpoints implements AutoCloseable {
             }
             return deny(decision);
         }
-        String token = first(form, "token");
-        String clientIp = first(form, "client_ip");
-        IPAddress address = clientIp == null ? null : ClientAddress.parse(clientIp);
-        if (token == null || (clientIp != null && address == null)) {
-            // Nothing to check, or an address that is none: not active, as RFC 7662 answers.
+        if (!checkable) {
             outcome.decided(Decision.INVALID_TOKEN, "malformed");
             return send(HttpResponseStatus.OK, "application/json", "{\"active\":false}");
         }
-        Verification v = verify(token, address, Set.of(), outcome);
-        if (v == null) {
-            return deny(Decision.UNAVAILABLE);
-        }
+        Verification v = answers[1];
         outcome.decided(v.valid() ? Decision.ALLOW : Decision.INVALID_TOKEN, v.reason().label());
         if (!v.valid()) {
             return send(HttpResponseStatus.OK, "application/json", "{\"active\":false}");
@@ -215,6 +214,34 @@ final class Endpoints implements AutoCloseable {
         }
     }
 
+    /** Whether the caller's answer lets it introspect: a valid token, of a caller named by --introspection-caller. */
+    private boolean admitted(Caller caller, Verification asker) {
+        return asker.valid() && options.introspectionCallers().contains(asker.token().name()) && caller.names(asker.token());
+    }
+
+    /**
+     * The caller's answer and, when it is {@link #admitted} and there is a {@code token} to
+     * check (else null), the token's from {@code address}: with one lent application, and one
+     * store lookup for both. Null when the store cannot answer.
+     */
+    private Verification[] introspected(Caller caller, String token, IPAddress address, Outcome outcome) {
+        try (Pool.Lease lease = pool.lease()) {
+            Verifier verifier = lease.application().tokens().verifier(outcome.client, Set.of(), records);
+            if (token != null) {
+                verifier.expect(token);
+            }
+            Verification asker = verifier.verify(caller.secret());
+            Verification v = token != null && admitted(caller, asker) ? verifier.verify(token, address) : null;
+            lease.keep();
+            Verification last = v == null ? asker : v;
+            outcome.tokenId = last.token() == null ? null : last.token().id();
+            return new Verification[] {asker, v};
+        } catch (RuntimeException e) {
+            unavailable(outcome, e);
+            return null;
+        }
+    }
+
     /** Checks a token with a lent application; null when the store cannot answer. */
     private Verification verify(String token, IPAddress address, Set<Permission> required, Outcome outcome) {
         try (Pool.Lease lease = pool.lease()) {
@@ -223,10 +250,15 @@ final class Endpoints implements AutoCloseable {
             outcome.tokenId = v.token() == null ? null : v.token().id();
             return v;
         } catch (RuntimeException e) {
-            outcome.decided(Decision.UNAVAILABLE, "store-error");
-            outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
+            unavailable(outcome, e);
             return null;
         }
+    }
+
+    /** What a check that the store could not answer came to. */
+    private static void unavailable(Outcome outcome, RuntimeException e) {
+        outcome.decided(Decision.UNAVAILABLE, "store-error");
+        outcome.detail = Text.quoteSafe(String.valueOf(e.getMessage()), 300);
     }
 
     /**

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * version is kept, and what a driver error means to a person.
  */
 abstract class JdbcStore implements Store {
-    private static final String TOKEN_COLUMNS = "id, name, description, permissions, created_at, expires_at, ip_filter,"
+    static final String TOKEN_COLUMNS = "id, name, description, permissions, created_at, expires_at, ip_filter,"
             + " revoked_at, revoke_reason, last_used_at, last_used_address, rotated_from, labels";
 
     final Connection connection;
@@ -197,6 +197,8 @@ abstract class JdbcStore implements Store {
                 .isPresent();
     }
 
+    /** At most this many ids are looked up one by one. */
+    private static final int FEW = 4;
     /** Ids looked up per query; shorter lists are padded, so there is one statement to prepare. */
     private static final int LOOKUP_CHUNK = 100;
 
@@ -207,14 +209,13 @@ abstract class JdbcStore implements Store {
     @Override
     public Map<String, Credential> credentials(Collection<String> ids) {
         Map<String, Credential> found = new HashMap<>();
-        RowHandler row = rs -> {
-            Token token = token(rs);
-            found.put(token.id(), new Credential(token, rs.getBytes(14)));
-        };
+        RowHandler row = credentialInto(found);
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
-        if (all.size() == 1) {
-            // One token, as a single verify or an HTTP check asks: no list of 100 to bind.
-            each(LOOKUP_ONE, row, all.get(0));
+        if (all.size() <= FEW) {
+            // A few tokens, as a single verify, an HTTP check or an introspection asks: no list of 100 to bind.
+            for (String id : all) {
+                each(LOOKUP_ONE, row, id);
+            }
             return found;
         }
         for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
@@ -226,6 +227,14 @@ abstract class JdbcStore implements Store {
             each(LOOKUP_MANY, row, args);
         }
         return found;
+    }
+
+    /** Reads a row of {@link #TOKEN_COLUMNS} followed by the digest into {@code found}. */
+    RowHandler credentialInto(Map<String, Credential> found) {
+        return rs -> {
+            Token token = token(rs);
+            found.put(token.id(), new Credential(token, rs.getBytes(14)));
+        };
     }
 
     @Override
@@ -282,10 +291,17 @@ abstract class JdbcStore implements Store {
         update("UPDATE tokens SET expires_at = ? WHERE id = ?", expiresAt, id);
     }
 
+    private static final String RECORD_USE = "UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?"
+            + " AND (last_used_at IS NULL OR last_used_at < ?)";
+
     @Override
     public void recordUse(String id, Instant at, String address) {
-        update("UPDATE tokens SET last_used_at = ?, last_used_address = ? WHERE id = ?"
-                + " AND (last_used_at IS NULL OR last_used_at < ?)", at, address, id, at);
+        update(RECORD_USE, at, address, id, at);
+    }
+
+    @Override
+    public void recordUses(List<Use> uses) {
+        batch(RECORD_USE, uses.stream().map(use -> new Object[] {use.at(), use.address(), use.id(), use.at()}).toList());
     }
 
     private static final String INSERT_AUDIT = "INSERT INTO audit (at, actor, action, token_id, details) VALUES (?,?,?,?,?)";
@@ -338,14 +354,21 @@ abstract class JdbcStore implements Store {
                 rs -> instant(rs, "at"), tokenId, action, details);
     }
 
+    /** The policy's columns, each read by its name. */
+    static final List<String> POLICY_COLUMNS = List.of("tokens_enabled", "max_expiry_seconds", "default_expiry_seconds",
+            "enforced_ip_filter", "allow_permission_updates", "max_rotation_grace_seconds");
+
     @Override
     public Policy policy() {
-        return first("SELECT tokens_enabled, max_expiry_seconds, default_expiry_seconds, enforced_ip_filter,"
-                + " allow_permission_updates, max_rotation_grace_seconds FROM policy WHERE id = 1", rs -> new Policy(
-                rs.getBoolean("tokens_enabled"), duration(rs, "max_expiry_seconds"),
-                duration(rs, "default_expiry_seconds"), rs.getString("enforced_ip_filter"),
-                rs.getBoolean("allow_permission_updates"), duration(rs, "max_rotation_grace_seconds")))
+        return first("SELECT " + String.join(", ", POLICY_COLUMNS) + " FROM policy WHERE id = 1", JdbcStore::policy)
                 .orElse(Policy.DEFAULT);
+    }
+
+    /** The policy in a row that holds {@link #POLICY_COLUMNS}. */
+    static Policy policy(ResultSet rs) throws SQLException {
+        return new Policy(rs.getBoolean("tokens_enabled"), duration(rs, "max_expiry_seconds"),
+                duration(rs, "default_expiry_seconds"), rs.getString("enforced_ip_filter"),
+                rs.getBoolean("allow_permission_updates"), duration(rs, "max_rotation_grace_seconds"));
     }
 
     @Override

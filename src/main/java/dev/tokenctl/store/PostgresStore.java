@@ -1,6 +1,8 @@
 package dev.tokenctl.store;
 
 import dev.tokenctl.core.AuditEvent;
+import dev.tokenctl.core.Coalescer;
+import dev.tokenctl.core.Policy;
 import dev.tokenctl.core.Refusals;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.Token;
@@ -15,6 +17,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -27,6 +31,11 @@ import org.postgresql.util.ServerErrorMessage;
  * share. Write transactions take one transaction-scoped advisory lock first, so writers run one
  * at a time as they do on SQLite ({@code BEGIN IMMEDIATE}), and every check-then-write in core
  * (a free name, an active token, the policy in force) holds until the commit.
+ *
+ * <p>Tokens are looked up by any number of ids in one statement, the ids bound as one array; the
+ * policy comes with them in the same statement when a check asks for both. The stores of one
+ * server may share a {@link Coalescer}: while one of them looks tokens up, the checks of the others
+ * wait and are answered together by the next lookup, one round trip for them all.
  */
 public final class PostgresStore extends JdbcStore {
     /** The advisory lock that write transactions take: "tokenctl" in ASCII. */
@@ -35,22 +44,28 @@ public final class PostgresStore extends JdbcStore {
 
     private final PostgresLocation where;
     private final Duration lockTimeout;
+    /** Shared with the other stores of a server, or null. */
+    private final Coalescer<String, Lookup> lookups;
 
     /** JdbcStore's location is the URL as messages show it: escaped, and any token in it hidden. */
-    private PostgresStore(Connection connection, PostgresLocation where, Duration lockTimeout) {
+    private PostgresStore(Connection connection, PostgresLocation where, Duration lockTimeout, Coalescer<String, Lookup> lookups) {
         super(connection, shown(where.toString()));
         this.where = where;
         this.lockTimeout = lockTimeout;
+        this.lookups = lookups;
     }
 
     /**
      * Connects to the store at {@code url}, with the password from the URL, {@code PGPASSWORD} or
      * the password file in {@code env}, and brings its schema up to date.
      *
+     * @param lookups gathers the lookups of this store and others on the same database, or null
+     *
      * @throws TokenctlException INVALID for a malformed URL, STORAGE when the server cannot be
      *     used, with what to check
      */
-    static PostgresStore open(String url, Map<String, String> env, String osUser, Duration lockTimeout, EarlyConnection early) {
+    static PostgresStore open(String url, Map<String, String> env, String osUser, Duration lockTimeout, EarlyConnection early,
+                              Coalescer<String, Lookup> lookups) {
         PostgresLocation where = PostgresLocation.parse(url, env, osUser).withPassword(env);
         Connection connection = null;
         try {
@@ -58,7 +73,7 @@ public final class PostgresStore extends JdbcStore {
             if (connection == null) {
                 connection = connect(where, lockTimeout);
             }
-            PostgresStore store = new PostgresStore(connection, where, lockTimeout);
+            PostgresStore store = new PostgresStore(connection, where, lockTimeout, lookups);
             Migrations.apply(store);
             return store;
         } catch (SQLException e) {
@@ -187,6 +202,42 @@ public final class PostgresStore extends JdbcStore {
     @Override
     int fetchSize() {
         return 1000;
+    }
+
+    private static final String CREDENTIALS = "SELECT " + TOKEN_COLUMNS + ", secret_sha256 FROM tokens WHERE id = ANY(?)";
+    private static final String LOOKUP = "SELECT t." + TOKEN_COLUMNS.replace(", ", ", t.") + ", t.secret_sha256, p."
+            + String.join(", p.", POLICY_COLUMNS) + " FROM policy p LEFT JOIN tokens t ON t.id = ANY(?) WHERE p.id = 1";
+
+    @Override
+    public Map<String, Credential> credentials(Collection<String> ids) {
+        Map<String, Credential> found = new HashMap<>();
+        each(CREDENTIALS, credentialInto(found), (Object) idArray(ids));
+        return found;
+    }
+
+    @Override
+    public Lookup lookup(Collection<String> ids) {
+        return lookups == null ? lookupNow(ids) : lookups.get(ids, this::lookupNow);
+    }
+
+    /** The policy and the tokens in one statement: the policy's one row, with each token found joined to it. */
+    private Lookup lookupNow(Collection<String> ids) {
+        Map<String, Credential> found = new HashMap<>();
+        Policy[] policy = {null};
+        RowHandler credential = credentialInto(found);
+        each(LOOKUP, rs -> {
+            policy[0] = policy(rs);
+            if (rs.getString(1) != null) {
+                credential.handle(rs);
+            }
+        }, (Object) idArray(ids));
+        // Without its row (removed by hand) the policy reads as the default, as policy() reads it.
+        return policy[0] == null ? new Lookup(Policy.DEFAULT, credentials(ids)) : new Lookup(policy[0], found);
+    }
+
+    /** The ids as one array parameter; none holding a NUL, which PostgreSQL refuses and no id holds. */
+    private static String[] idArray(Collection<String> ids) {
+        return ids.stream().filter(id -> id.indexOf('\0') < 0).distinct().toArray(String[]::new);
     }
 
     @Override

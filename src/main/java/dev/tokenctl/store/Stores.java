@@ -1,5 +1,6 @@
 package dev.tokenctl.store;
 
+import dev.tokenctl.core.Coalescer;
 import dev.tokenctl.core.Store;
 import dev.tokenctl.core.Text;
 import dev.tokenctl.core.TokenctlException;
@@ -25,7 +26,7 @@ public final class Stores {
      */
     public static Store open(String location, Map<String, String> env, String user, Duration lockTimeout,
                              Path cacheDirectory, EarlyConnection early) {
-        return open(location, env, user, lockTimeout, cacheDirectory, early, true);
+        return open(location, env, user, lockTimeout, cacheDirectory, early, true, null);
     }
 
     /**
@@ -33,12 +34,16 @@ public final class Stores {
      * {@code create}, an SQLite store only when its file exists. A PostgreSQL database is never
      * created here either way.
      *
+     * @param lookups shared by the stores of one server: on PostgreSQL, their lookups of tokens
+     *     are gathered, one in flight at a time; null for none
+     *
      * @throws TokenctlException STORAGE too when, without {@code create}, the file does not exist
      */
     public static Store open(String location, Map<String, String> env, String user, Duration lockTimeout,
-                             Path cacheDirectory, EarlyConnection early, boolean create) {
+                             Path cacheDirectory, EarlyConnection early, boolean create,
+                             Coalescer<String, Store.Lookup> lookups) {
         if (PostgresLocation.matches(location)) {
-            return PostgresStore.open(location, env, user, lockTimeout, early);
+            return PostgresStore.open(location, env, user, lockTimeout, early, lookups);
         }
         NativeLibrary.prepare(cacheDirectory);
         return SqliteStore.open(sqlitePath(location), lockTimeout, create);
