@@ -344,6 +344,33 @@ class HttpServerFaceTest {
         }
     }
 
+    /** Bytes that keep coming, each well within the idle time, do not move the request's deadline. */
+    @Test
+    void aDripFedRequestIsCutOffAtItsDeadline() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(800, 120_000, 1024)));
+             Socket drip = new Socket("127.0.0.1", server.port())) {
+            drip.setSoTimeout(100);
+            long start = System.nanoTime();
+            byte[] request = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(100) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            int read = 0;
+            try {
+                for (int i = 0; i < request.length && read != -1; i++) {
+                    drip.getOutputStream().write(request[i]);
+                    try {
+                        read = drip.getInputStream().read();  // waits a tenth of a second between bytes
+                    } catch (java.net.SocketTimeoutException stillOpen) {
+                        continue;
+                    }
+                }
+            } catch (java.net.SocketException closed) {
+                read = -1;  // cut off while still writing
+            }
+            assertThat(read).as("a request fed a byte a tenth of a second is cut off").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(4));
+        }
+    }
+
     @Test
     void atTheCapTheConnectionThatNeverSpokeGivesItsPlaceThenTheOneIdleLongest() throws Exception {
         try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(30_000, 120_000, 3)))) {
