@@ -94,12 +94,20 @@ final class ServeCommand extends BaseCommand {
             throw new ParameterException(spec.commandLine(), "--listen '" + dev.tokenctl.core.Text.quoteSafe(listen)
                     + "' is not HOST:PORT (such as 127.0.0.1:8470 or [::1]:8470)");
         }
-        Server.Running running = server.start(new ServeOptions(host, Integer.parseInt(listen.substring(colon + 1)),
-                trustedProxies, introspectionCallers, tlsCert, tlsKey, insecure, accessLog, expiryWindow),
-                app.forServer(), out(), err());
+        // Heard from before the ready line: a SIGTERM sent as soon as it is read stops the server cleanly.
         CountDownLatch stop = new CountDownLatch(1);
+        java.util.Map<sun.misc.Signal, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
         for (String signal : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
+            sun.misc.Signal s = new sun.misc.Signal(signal);
+            previous.put(s, sun.misc.Signal.handle(s, heard -> stop.countDown()));
+        }
+        Server.Running running;
+        try {
+            running = server.start(new ServeOptions(host, Integer.parseInt(listen.substring(colon + 1)), trustedProxies,
+                    introspectionCallers, tlsCert, tlsKey, insecure, accessLog, expiryWindow), app.forServer(), out(), err());
+        } catch (RuntimeException refused) {
+            previous.forEach(sun.misc.Signal::handle);
+            throw refused;
         }
         try {
             stop.await();

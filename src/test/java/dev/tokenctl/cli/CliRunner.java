@@ -39,10 +39,20 @@ final class CliRunner {
     }
 
     CliRunner(Path dir, Engine engine) {
+        this(dir, engine, false);
+    }
+
+    /**
+     * With {@code seeded}, a PostgreSQL store is a copy of one already made (see
+     * {@link TestPostgres#newStore}) rather than an empty database that the first command makes
+     * a store of; an SQLite store is made by the first command either way, which costs little.
+     */
+    CliRunner(Path dir, Engine engine, boolean seeded) {
         this.dir = dir;
         this.engine = engine;
         this.db = dir.resolve("store").resolve("tokens.db");
-        this.location = engine == Engine.SQLITE ? db.toString() : TestPostgres.newDatabase();
+        this.location = engine == Engine.SQLITE ? db.toString()
+                : seeded ? TestPostgres.newStore() : TestPostgres.newDatabase();
         env.put("TOKENCTL_DB", location);
         env.put("HOME", dir.toString());
         if (engine == Engine.POSTGRESQL) {

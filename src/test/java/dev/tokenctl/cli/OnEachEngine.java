@@ -17,8 +17,13 @@ abstract class OnEachEngine {
     Path dir;
     CliRunner cli;
 
+    /** Whether each test starts on a store already made (see {@link CliRunner}); false where a test watches it made. */
+    boolean seeded() {
+        return true;
+    }
+
     @BeforeEach
     void newStore() {
-        cli = new CliRunner(dir, engine);
+        cli = new CliRunner(dir, engine, seeded());
     }
 }

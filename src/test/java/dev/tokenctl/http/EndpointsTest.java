@@ -406,6 +406,23 @@ class EndpointsTest {
                 .get("X-Token-Expires-At")).getEpochSecond()).isEqualTo(exp(caller, graced));
     }
 
+    /** The server's verifier judges a grace by its application's clock, moved here by an hour. */
+    @Test
+    void aRetiringTokenIsDeniedFromTheEndOfItsGrace() {
+        String old = local.tokenctl("token", "create", "--name", "svc", "--permission", "ReadHealthCheck", "--no-expiry");
+        String fresh = local.tokenctl("token", "rotate", "svc", "--grace", "1h");
+        FullHttpResponse during = get("/v1/authz", "Authorization", "Bearer " + old);
+        assertThat(during.status().code()).isEqualTo(200);
+        assertThat(during.headers().get("X-Token-Expires-At")).as("the grace's end").isNotNull();
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + fresh).headers().contains("X-Token-Expires-At"))
+                .as("the new generation never expires").isFalse();
+        local.clock.move(Duration.ofMinutes(59));
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + old).status().code()).as("a minute left").isEqualTo(200);
+        local.clock.move(Duration.ofSeconds(61));
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + old).status().code()).as("the grace is over").isEqualTo(401);
+        assertThat(get("/v1/authz", "Authorization", "Bearer " + fresh).status().code()).isEqualTo(200);
+    }
+
     private long exp(String caller, String token) {
         String answer = body(send(HttpMethod.POST, "/v1/introspect", "token=" + token, PEER, "Authorization", "Bearer " + caller));
         java.util.regex.Matcher exp = java.util.regex.Pattern.compile("\"exp\":(\\d+)").matcher(answer);

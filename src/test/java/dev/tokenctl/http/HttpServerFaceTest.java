@@ -42,6 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpServerFaceTest {
     private static final Pattern SERVING = Pattern.compile("tokenctl: serving on (https?)://(\\S+):(\\d+) \\(store: (.*)\\)\n");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * How long a raw connection waits for an answer or a close: well past the short deadlines
+     * these servers are given, and short enough that a server that never closes fails the test
+     * before mutation testing's time-out would end it, which costs a new JVM.
+     */
+    private static final int SOCKET_MILLIS = 4_000;
 
     @TempDir
     Path dir;
@@ -105,7 +111,7 @@ class HttpServerFaceTest {
     /** Writes {@code requests} on one connection and reads every answer until the server closes it. */
     private static String exchange(int port, String requests) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(SOCKET_MILLIS);
             socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
@@ -281,7 +287,7 @@ class HttpServerFaceTest {
             assertThat(answers.split("\r\nconnection: close\r\n", -1)).as("the last one alone closes").hasSize(2);
 
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
-                socket.setSoTimeout(10_000);
+                socket.setSoTimeout(SOCKET_MILLIS);
                 socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".repeat(20)
                         .getBytes(StandardCharsets.US_ASCII));
                 InputStream in = socket.getInputStream();
@@ -325,14 +331,14 @@ class HttpServerFaceTest {
     void aRequestMustArriveWholeInTimeAndTheClockStartsAgainForTheNext() throws Exception {
         try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(800, 120_000, 1024)))) {
             try (Socket slow = new Socket("127.0.0.1", server.port())) {
-                slow.setSoTimeout(10_000);
+                slow.setSoTimeout(SOCKET_MILLIS);
                 long start = System.nanoTime();
                 slow.getOutputStream().write("GET /healthz HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(readOrReset(slow.getInputStream())).as("cut off").isEqualTo(-1);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(4));
             }
             try (Socket kept = new Socket("127.0.0.1", server.port())) {
-                kept.setSoTimeout(10_000);
+                kept.setSoTimeout(SOCKET_MILLIS);
                 for (int i = 0; i < 2; i++) {
                     kept.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     String answer = new String(kept.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
@@ -344,29 +350,56 @@ class HttpServerFaceTest {
         }
     }
 
+    /** Bytes that keep coming, each well within the idle time, do not move the request's deadline. */
+    @Test
+    void aDripFedRequestIsCutOffAtItsDeadline() throws Exception {
+        try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(800, 120_000, 1024)));
+             Socket drip = new Socket("127.0.0.1", server.port())) {
+            drip.setSoTimeout(100);
+            long start = System.nanoTime();
+            byte[] request = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(100) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            int read = 0;
+            try {
+                for (int i = 0; i < request.length && read != -1; i++) {
+                    drip.getOutputStream().write(request[i]);
+                    try {
+                        read = drip.getInputStream().read();  // waits a tenth of a second between bytes
+                    } catch (java.net.SocketTimeoutException stillOpen) {
+                        continue;
+                    }
+                }
+            } catch (java.net.SocketException closed) {
+                read = -1;  // cut off while still writing
+            }
+            assertThat(read).as("a request fed a byte a tenth of a second is cut off").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(4));
+        }
+    }
+
     @Test
     void atTheCapTheConnectionThatNeverSpokeGivesItsPlaceThenTheOneIdleLongest() throws Exception {
         try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(30_000, 120_000, 3)))) {
             try (Socket idle = new Socket("127.0.0.1", server.port());
                  Socket silent = new Socket("127.0.0.1", server.port())) {
-                idle.setSoTimeout(10_000);
-                silent.setSoTimeout(10_000);
+                idle.setSoTimeout(SOCKET_MILLIS);
+                silent.setSoTimeout(SOCKET_MILLIS);
                 assertThat(ask(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
                 try (Socket third = new Socket("127.0.0.1", server.port());
                      Socket speaking = new Socket("127.0.0.1", server.port())) {
-                    speaking.setSoTimeout(10_000);
+                    speaking.setSoTimeout(SOCKET_MILLIS);
                     assertThat(ask(speaking, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).as("the fourth, at a cap of 3")
                             .startsWith("HTTP/1.1 200");
                     assertThat(readOrReset(silent.getInputStream())).as("the one that never spoke").isEqualTo(-1);
                     assertThat(ask(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).as("the idle one stays")
                             .startsWith("HTTP/1.1 200");
                     try (Socket fifth = new Socket("127.0.0.1", server.port())) {
-                        fifth.setSoTimeout(10_000);
+                        fifth.setSoTimeout(SOCKET_MILLIS);
                         assertThat(ask(fifth, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
-                        third.setSoTimeout(10_000);
+                        third.setSoTimeout(SOCKET_MILLIS);
                         assertThat(readOrReset(third.getInputStream())).as("the next that never spoke").isEqualTo(-1);
                         try (Socket sixth = new Socket("127.0.0.1", server.port())) {
-                            sixth.setSoTimeout(10_000);
+                            sixth.setSoTimeout(SOCKET_MILLIS);
                             assertThat(ask(sixth, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
                             assertThat(readOrReset(speaking.getInputStream())).as("none unheard left: the one idle longest")
                                     .isEqualTo(-1);
@@ -388,7 +421,7 @@ class HttpServerFaceTest {
                 new ServeOptions("127.0.0.1", 0, List.of(), List.of(), cert, key, false, null, Duration.ofDays(30)))) {
             try (Serving server = new Serving(options, new HttpServerFace(new Connections.Limits(800, 120_000, 1024)));
                  Socket silent = new Socket("127.0.0.1", server.port())) {
-                silent.setSoTimeout(10_000);
+                silent.setSoTimeout(SOCKET_MILLIS);
                 long start = System.nanoTime();
                 assertThat(readOrReset(silent.getInputStream())).as("cut off").isEqualTo(-1);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as(server.base())
@@ -404,7 +437,7 @@ class HttpServerFaceTest {
                 Duration.ofDays(30));
         try (Serving server = new Serving(options);
              Socket declared = new Socket("127.0.0.1", server.port())) {
-            declared.setSoTimeout(10_000);
+            declared.setSoTimeout(SOCKET_MILLIS);
             assertThat(ask(declared, "POST /v1/authz HTTP/1.1\r\nHost: x\r\nContent-Length: " + (Route.NO_BODY + 1)
                     + "\r\n\r\n")).as("answered before any of the body").startsWith("HTTP/1.1 413");
             assertThat(readOrReset(declared.getInputStream())).as("and closed").isEqualTo(-1);
@@ -424,7 +457,7 @@ class HttpServerFaceTest {
             assertThat(statuses(exchange(server.port(), "POST /v1/introspect HTTP/1.1\r\nHost: x\r\nContent-Length: "
                     + (Route.MAX_FORM + 1) + "\r\n\r\n"))).containsExactly("413");
             try (Socket continued = new Socket("127.0.0.1", server.port())) {
-                continued.setSoTimeout(10_000);
+                continued.setSoTimeout(SOCKET_MILLIS);
                 assertThat(ask(continued, "POST /v1/introspect HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
                         + "Content-Length: 5\r\n\r\n")).startsWith("HTTP/1.1 100 Continue");
             }
@@ -437,7 +470,7 @@ class HttpServerFaceTest {
     void afterAnAnswerTheFirstBytesOfTheNextRequestStartItsDeadlineAndABadChunkIsA400() throws Exception {
         try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(800, 120_000, 1024)));
              Socket kept = new Socket("127.0.0.1", server.port())) {
-            kept.setSoTimeout(10_000);
+            kept.setSoTimeout(SOCKET_MILLIS);
             assertThat(ask(kept, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
             long start = System.nanoTime();
             kept.getOutputStream().write("GET /healthz HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -453,7 +486,7 @@ class HttpServerFaceTest {
     void aKeptConnectionIdleLongerThanItsIdleTimeIsClosed() throws Exception {
         try (Serving server = new Serving(options("127.0.0.1", 0), new HttpServerFace(new Connections.Limits(30_000, 600, 1024)));
              Socket kept = new Socket("127.0.0.1", server.port())) {
-            kept.setSoTimeout(10_000);
+            kept.setSoTimeout(SOCKET_MILLIS);
             assertThat(ask(kept, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
             long start = System.nanoTime();
             assertThat(readOrReset(kept.getInputStream())).isEqualTo(-1);
@@ -466,7 +499,7 @@ class HttpServerFaceTest {
     void anHttp10ClientAskingForKeepAliveIsToldSoAndKept() throws Exception {
         try (Serving server = new Serving(options("127.0.0.1", 0));
              Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(SOCKET_MILLIS);
             for (int i = 0; i < 2; i++) {
                 String answer = ask(socket, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
                 assertThat(answer).as("answer %d", i + 1).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: keep-alive");

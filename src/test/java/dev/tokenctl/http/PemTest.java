@@ -42,7 +42,7 @@ class PemTest {
         // One pair per algorithm and file names in this JVM: keytool takes a second to start.
         String[] made = MADE.get(algorithm + " " + certificate.getFileName() + " " + key.getFileName());
         if (made == null) {
-            made = generate(algorithm, certificate.getParent());
+            made = generate(algorithm, certificate.getFileName() + "-" + key.getFileName(), certificate.getParent());
             MADE.put(algorithm + " " + certificate.getFileName() + " " + key.getFileName(), made);
         }
         Files.writeString(certificate, made[0]);
@@ -61,8 +61,38 @@ class PemTest {
 
     private static final java.util.Map<String, String[]> MADE = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Pairs kept for a day in the build directory, for the JVMs that come after this one:
+     * mutation testing starts hundreds, and keytool takes a second each time.
+     */
+    private static final Path KEPT = Path.of("target", "pem-pairs");
+
+    /**
+     * A pair of {@code algorithm}, as keytool makes it, one for each {@code use}, made anew once a
+     * day: the certificate and the key, each as PEM.
+     */
+    private static String[] generate(String algorithm, String use, Path scratch) throws Exception {
+        Path kept = KEPT.resolve(algorithm + "-" + use + ".pem");
+        if (Files.isRegularFile(kept) && Files.getLastModifiedTime(kept).toInstant()
+                .isAfter(java.time.Instant.now().minus(java.time.Duration.ofDays(1)))) {
+            String both = Files.readString(kept);
+            int split = both.indexOf("-----BEGIN PRIVATE KEY-----");
+            return new String[] {both.substring(0, split), both.substring(split)};
+        }
+        String[] made = keytool(algorithm, scratch);
+        try {
+            Files.createDirectories(KEPT);
+            Path written = Files.createTempFile(KEPT, algorithm, ".tmp");
+            Files.writeString(written, made[0] + made[1]);
+            Files.move(written, kept, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException notKept) {
+            // Made again by the next JVM.
+        }
+        return made;
+    }
+
     /** A new pair from keytool: the certificate and the key, each as PEM. */
-    private static String[] generate(String algorithm, Path scratch) throws Exception {
+    private static String[] keytool(String algorithm, Path scratch) throws Exception {
         Path store = Files.createTempDirectory(scratch, "keytool").resolve("pair.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "t", "-keyalg", algorithm,

@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Map;
 
@@ -19,13 +18,15 @@ import java.util.Map;
  */
 public final class LocalStore {
     private final Map<String, String> env;
+    /** The clock of its commands and applications: the system's, until a test moves it. */
+    public final MovedClock clock = new MovedClock();
 
     public LocalStore(Path dir) {
         env = Map.of("TOKENCTL_DB", dir.resolve("tokens.db").toString(), "HOME", dir.toString());
     }
 
     public Context context() {
-        return new Context(env, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
+        return new Context(env, clock, ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false, "tester");
     }
 
     /** A new application on the store, as each thread of a server makes one. */
