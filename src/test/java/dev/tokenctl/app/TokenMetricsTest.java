@@ -1,20 +1,19 @@
 package dev.tokenctl.app;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenctl.core.Expiry;
 import dev.tokenctl.core.Permission;
 import dev.tokenctl.core.TokenService;
+import dev.tokenctl.testing.MovedClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -31,27 +30,12 @@ class TokenMetricsTest {
 
     @TempDir
     Path dir;
-    private Instant now = START;
+    private MovedClock clock;
     private Application application;
 
     @BeforeEach
     void setUp() {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
+        clock = new MovedClock(START);
         application = new Application(new Environment(Map.of("TOKENCTL_DB", dir.resolve("t.db").toString(),
                 "HOME", dir.toString()), clock, new ByteArrayInputStream(new byte[0]), "tester"), warning -> { });
     }
@@ -63,7 +47,7 @@ class TokenMetricsTest {
 
     /** Creates a token expiring that long after the start, a second after the one before, and returns its id. */
     private String create(String name, Duration expiresIn, Map<String, String> labels) {
-        now = now.plusSeconds(1);
+        clock.move(Duration.ofSeconds(1));
         return application.tokens().create(new TokenService.NewToken(name, null, EnumSet.of(Permission.ReadHealthCheck),
                 new Expiry.At(START.plus(expiresIn)), null, labels)).token().id();
     }

@@ -24,7 +24,7 @@ class AuditListTest {
         cli = new CliRunner(dir);
         for (String name : List.of("one", "two", "three")) {
             cli.create(name);
-            cli.clock.advance(Duration.ofHours(1));
+            cli.clock.move(Duration.ofHours(1));
         }
     }
 

@@ -1,16 +1,15 @@
 package dev.tokenctl.cli;
 
+
 import dev.tokenctl.startup.Main;
+import dev.tokenctl.testing.MovedClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +28,7 @@ final class CliRunner {
     final Path db;
     /** The store's location, as TOKENCTL_DB gives it. */
     final String location;
-    final MutableClock clock = new MutableClock(START);
+    final MovedClock clock = new MovedClock(START);
     final Map<String, String> env = new HashMap<>();
     /** Whether the run's standard input and output are a terminal. */
     boolean terminal;
@@ -162,33 +161,5 @@ final class CliRunner {
             }
         }
         return contents.toString();
-    }
-
-    /** A clock for tests: fixed until advanced. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -83,9 +83,9 @@ class HardeningTest extends OnEachEngine {
     void rotationAfterALoweredMaximumGetsTheOldLifetimeCappedAtTheMaximum() throws Exception {
         cli.create("svc", "--permission", "ReadHealthCheck", "--expires-in", "90d");
         cli.create("forever", "--permission", "ReadHealthCheck", "--no-expiry");
-        cli.clock.advance(Duration.ofDays(1));
+        cli.clock.move(Duration.ofDays(1));
         cli.ok("policy", "set", "--max-expiry", "30d", "--yes");
-        cli.clock.advance(Duration.ofHours(1));
+        cli.clock.move(Duration.ofHours(1));
         for (String name : List.of("svc", "forever")) {
             CliRunner.Result rotated = cli.run("token", "rotate", name, "-o", "json");
             assertThat(rotated.code()).as(rotated.toString()).isZero();

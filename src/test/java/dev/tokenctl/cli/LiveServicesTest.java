@@ -72,9 +72,9 @@ class LiveServicesTest extends OnEachEngine {
         assertThat(json("token", "list", "--status", "retiring")).hasSize(1);
         assertThat(cli.ok("audit", "list").out()).contains("replaced by " + freshId + " (valid until 2026-11-29T10:30:00Z)");
 
-        cli.clock.advance(Duration.ofMinutes(30).minusMillis(1));
+        cli.clock.move(Duration.ofMinutes(30).minusMillis(1));
         assertThat(verify(old).get("valid").asBoolean()).as("a millisecond before the grace ends").isTrue();
-        cli.clock.advance(Duration.ofMillis(1));
+        cli.clock.move(Duration.ofMillis(1));
         assertThat(verify(old).get("reason").asText()).isEqualTo("revoked");
         assertThat(cli.runWithInput(old, "token", "verify").code()).isEqualTo(1);
         shown = json("token", "show", oldId);
@@ -110,11 +110,11 @@ class LiveServicesTest extends OnEachEngine {
         cli.ok("token", "rotate", "short", "--grace", "1h");
         assertThat(json("token", "show", id(shortLived)).get("retires_at").asText()).as("never past its own expiry")
                 .isEqualTo("2026-11-29T10:10:00Z");
-        cli.clock.advance(Duration.ofMinutes(10));
+        cli.clock.move(Duration.ofMinutes(10));
         assertThat(verify(shortLived).get("valid").asBoolean()).isFalse();
 
         String lapsed = cli.create("lapsed", "--permission", "ReadHealthCheck", "--expires-in", "5m");
-        cli.clock.advance(Duration.ofMinutes(10));
+        cli.clock.move(Duration.ofMinutes(10));
         cli.ok("token", "rotate", "lapsed", "--grace", "1h");
         JsonNode shown = json("token", "show", id(lapsed));
         assertThat(shown.get("status").asText()).isEqualTo("revoked");
@@ -149,7 +149,7 @@ class LiveServicesTest extends OnEachEngine {
         assertThat(cut.get("expires_at").asText()).as("a lowered max-expiry cuts back a retiring token too")
                 .isEqualTo("2026-11-29T11:00:00Z");
         assertThat(cut.get("retires_at").asText()).isEqualTo("2026-11-29T12:00:00Z");
-        cli.clock.advance(Duration.ofHours(1));
+        cli.clock.move(Duration.ofHours(1));
         assertThat(verify(old).get("reason").asText()).as("past its cut expiry, before its grace ends").isEqualTo("expired");
         assertThat(json("token", "show", id(old)).get("status").asText()).isEqualTo("expired");
         assertThat(json("token", "list", "--status", "expired")).as("both generations, cut back alike").hasSize(2);
@@ -221,12 +221,12 @@ class LiveServicesTest extends OnEachEngine {
     void labelsSelectTokensForListRevokeAndMetricsAndFollowARotation() throws Exception {
         cli.create("a", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=payments",
                 "--label", "env=prod");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.create("b", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=payments",
                 "--label", "env=staging");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.create("c", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=search");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.create("d");
         assertThat(names(json("token", "list", "--label", "team=payments"))).containsExactly("a", "b");
         assertThat(names(json("token", "list", "--label", "team=payments", "--label", "env=prod"))).containsExactly("a");
@@ -255,7 +255,7 @@ class LiveServicesTest extends OnEachEngine {
     @Test
     void revokeWithAFingerprintRevokesExactlyTheTokensReviewedOrNone() throws Exception {
         String a = id(cli.create("a", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String b = id(cli.create("b", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
         cli.create("other", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=y");
         assertThat(names(json("token", "revoke", "--label", "team=x", "--dry-run"))).as("the array of a listing")
@@ -267,7 +267,7 @@ class LiveServicesTest extends OnEachEngine {
                 + " (give it to --fingerprint with --yes to revoke exactly the 2 tokens listed)\n");
         assertThat(text.err()).isEmpty();
 
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String c = id(cli.create("c", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
         String before = cli.snapshot();
         CliRunner.Result raced = cli.run("token", "revoke", "--label", "team=x", "--yes", "--fingerprint", fingerprint);
@@ -308,11 +308,11 @@ class LiveServicesTest extends OnEachEngine {
     @Test
     void idsFromRevokesExactlyThoseTokensOrNoneWhenOneCanNoLongerBe() throws Exception {
         String a = id(cli.create("a", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String b = id(cli.create("b", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String c = id(cli.create("c", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=x"));
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String d = id(cli.create("d", "--permission", "ReadHealthCheck", "--expires-in", "7d", "--label", "team=y"));
         CliRunner.Result all = cli.runWithInput(String.join("\n", d, c, b, a), "token", "revoke", "--ids-from", "-",
                 "--dry-run", "-o", "json");
@@ -472,7 +472,7 @@ class LiveServicesTest extends OnEachEngine {
         String old = cli.create("y", "--permission", "ReadHealthCheck", "--expires-in", "1d");
         cli.ok("token", "rotate", "y", "--grace", "30m");
         cli.ok("policy", "set", "--max-expiry", "5m", "--yes");
-        cli.clock.advance(Duration.ofMinutes(6));
+        cli.clock.move(Duration.ofMinutes(6));
         cli.ok("policy", "set", "--max-expiry", "1d");
         String before = cli.snapshot();
         CliRunner.Result retired = cli.run("token", "update", id(old), "--expires-in", "1h");

@@ -39,7 +39,7 @@ class MetricsCommandTest extends OnEachEngine {
     void jsonGivesTheCountsAndTheTokensExpiringWithinTheWindowSoonestFirst() throws Exception {
         String late = cli.create("late", "--permission", "ReadHealthCheck", "--expires-in", "20d", "--label", "team=pay",
                 "--label", "env=prod");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String soon = cli.create("soon", "--permission", "ReadHealthCheck", "--expires-in", "2d");
         cli.create("later", "--permission", "ReadHealthCheck", "--expires-in", "60d");
         cli.create("gone");

@@ -200,13 +200,13 @@ class PolicyCommandsTest extends OnEachEngine {
         cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
         cli.ok("ipfilter", "add", "lab", "--rule", "allow 192.0.2.0/24");
         String plain = cli.create("plain");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String bound = cli.create("bound", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "lab");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.create("inside", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "office");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String old = cli.create("svc");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String current = cli.ok("token", "rotate", "svc", "--grace", "1h").line();
         cli.create("gone");
         cli.ok("token", "revoke", "gone");
@@ -254,7 +254,7 @@ class PolicyCommandsTest extends OnEachEngine {
         cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
         cli.ok("ipfilter", "add", "lab", "--rule", "allow 192.0.2.0/24");
         String plain = cli.create("plain");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String bound = cli.create("bound", "--permission", "ReadHealthCheck", "--no-expiry", "--ip-filter", "lab");
         cli.ok("policy", "set", "--enforce-ip-filter", "office", "--yes");
 
@@ -289,10 +289,10 @@ class PolicyCommandsTest extends OnEachEngine {
         cli.ok("policy", "set", "--max-rotation-grace", "3h");
         String slow = cli.create("slow");
         String slowNext = cli.ok("token", "rotate", "slow", "--grace", "3h").line();
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         String quick = cli.create("quick");
         cli.ok("token", "rotate", "quick", "--grace", "30m");
-        cli.clock.advance(Duration.ofMinutes(10).minusSeconds(1));
+        cli.clock.move(Duration.ofMinutes(10).minusSeconds(1));
         String before = cli.snapshot();
         String cut = """
                 ACTION     ID                     NAME  CHANGE
@@ -315,7 +315,7 @@ class PolicyCommandsTest extends OnEachEngine {
         assertThat(json("token", "show", id(slow), "-o", "json").get("retires_at").asText()).isEqualTo("2026-11-29T11:10:00Z");
         assertThat(audited("grace-cut")).containsExactly(id(slow));
 
-        cli.clock.advance(Duration.ofMinutes(5));
+        cli.clock.move(Duration.ofMinutes(5));
         assertThat(cli.ok("policy", "set", "--max-rotation-grace", "none", "--dry-run").out()).isEqualTo("""
                 Would change: max-rotation-grace: 1h -> none
                 ACTION     ID                     NAME   CHANGE
@@ -383,7 +383,7 @@ class PolicyCommandsTest extends OnEachEngine {
     @Test
     void policyChangesAreAuditedWithOldAndNewValues() {
         cli.ok("policy", "set", "--max-expiry", "30d", "--allow-permission-updates", "true");
-        cli.clock.advance(Duration.ofMinutes(1));
+        cli.clock.move(Duration.ofMinutes(1));
         cli.ok("policy", "set", "--max-expiry", "7d");
         assertThat(cli.ok("audit", "list").out()).contains("max-expiry: none -> 30d; allow-permission-updates: false -> true",
                 "max-expiry: 30d -> 7d");

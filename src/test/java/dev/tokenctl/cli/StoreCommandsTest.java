@@ -33,7 +33,7 @@ class StoreCommandsTest extends OnEachEngine {
         cli.ok("token", "revoke", "gone");
         cli.create("short", "--permission", "ReadHealthCheck", "--expires-in", "1h");
         cli.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
-        cli.clock.advance(Duration.ofHours(2));
+        cli.clock.move(Duration.ofHours(2));
 
         JsonNode info = JSON.readTree(cli.ok("store", "info", "-o", "json").out());
         assertThat(info.get("engine").asText()).isEqualTo(engine == Engine.SQLITE ? "sqlite" : "postgresql");
@@ -83,7 +83,7 @@ class StoreCommandsTest extends OnEachEngine {
         tokens.add(cli.create("revoked"));
         cli.ok("token", "revoke", "revoked", "--reason", "left the team");
         cli.runWithInput(String.join("\n", tokens), "token", "verify", "--batch", "--ip", "10.1.2.3");
-        cli.clock.advance(Duration.ofMinutes(5));
+        cli.clock.move(Duration.ofMinutes(5));
         String[] views = {"token list --all -o json", "audit list -o json", "policy show -o yaml", "ipfilter list -o json"};
         List<String> before = new ArrayList<>();
         for (String view : views) {

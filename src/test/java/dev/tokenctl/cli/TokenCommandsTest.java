@@ -139,11 +139,11 @@ class TokenCommandsTest extends OnEachEngine {
     @Test
     void listShowsExpiredTokensWithTheirStatusAndHidesRevokedOnes() throws Exception {
         cli.create("short", "--permission", "ReadHealthCheck", "--expires-in", "1h");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.create("long");
         cli.create("gone");
         cli.run("token", "revoke", "gone");
-        cli.clock.advance(Duration.ofHours(2));
+        cli.clock.move(Duration.ofHours(2));
 
         CliRunner.Result list = cli.run("token", "list");
         assertThat(list.code()).isZero();
@@ -167,7 +167,7 @@ class TokenCommandsTest extends OnEachEngine {
     void onANarrowTerminalListKeepsTheStatusAndSaysWhichColumnsItLeftOut() {
         String name = "a-rather-long-name-for-the-token-of-the-nightly-pipeline";
         String first = cli.create(name, "--permission", "ReadHealthCheck,ListSubdomains", "--expires-in", "30d");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.ok("token", "rotate", name, "--grace", "1h");
         cli.terminal = true;
         cli.env.put("COLUMNS", "80");
@@ -197,9 +197,9 @@ class TokenCommandsTest extends OnEachEngine {
     @Test
     void wideListShowsLabelsWithValuesThatCouldPassForSeparatorsQuoted() {
         cli.create("plain", "--permission", "ReadHealthCheck", "--no-expiry", "--label", "team=payments", "--label", "env=prod");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.create("tricky", "--permission", "ReadHealthCheck", "--no-expiry", "--label", "note=a,b=c", "--label", "who=J. Doe");
-        cli.clock.advance(Duration.ofSeconds(1));
+        cli.clock.move(Duration.ofSeconds(1));
         cli.create("none");
         java.util.List<String> wide = cli.ok("token", "list", "-o", "wide").out().lines().toList();
         assertThat(wide.get(0)).endsWith("  LAST USED  LABELS");
@@ -254,7 +254,7 @@ class TokenCommandsTest extends OnEachEngine {
         String old = cli.create("ci", "--permission", "ReadHealthCheck,ListSubdomains", "--expires-in", "7d",
                 "--description", "nightly");
         String oldId = old.substring(0, old.indexOf('~'));
-        cli.clock.advance(Duration.ofDays(1));
+        cli.clock.move(Duration.ofDays(1));
         CliRunner.Result r = cli.run("token", "rotate", "ci");
         assertThat(r.code()).as(r.toString()).isZero();
         String fresh = r.line();
@@ -305,7 +305,7 @@ class TokenCommandsTest extends OnEachEngine {
         assertDenied(other, "unknown");
         String wrongSecret = new dev.tokenctl.core.TokenFormat(new java.security.SecureRandom()).newToken(id);
         assertDenied(wrongSecret, "unknown");
-        cli.clock.advance(Duration.ofHours(1));
+        cli.clock.move(Duration.ofHours(1));
         assertDenied(token, "expired");
 
         JsonNode json = JSON.readTree(cli.runWithInput(token, "token", "verify", "-o", "json").out());
@@ -375,11 +375,11 @@ class TokenCommandsTest extends OnEachEngine {
         cli.runWithInput(token, "token", "verify", "--ip", "192.0.2.7");
         assertThat(cli.run("token", "show", "ci", "-o", "json").out())
                 .contains("\"last_used_at\" : \"2026-11-29T10:00:00Z\"", "\"last_used_address\" : \"192.0.2.7\"");
-        cli.clock.advance(Duration.ofSeconds(30));
+        cli.clock.move(Duration.ofSeconds(30));
         String before = cli.snapshot();
         cli.runWithInput(token, "token", "verify");
         assertThat(cli.snapshot()).isEqualTo(before);
-        cli.clock.advance(Duration.ofSeconds(30));
+        cli.clock.move(Duration.ofSeconds(30));
         cli.runWithInput(token, "token", "verify");
         assertThat(cli.run("token", "show", "ci", "-o", "json").out()).contains("\"last_used_at\" : \"2026-11-29T10:01:00Z\"");
         assertThat(cli.run("token", "list").out()).contains("now");
@@ -399,7 +399,7 @@ class TokenCommandsTest extends OnEachEngine {
         assertThat(audit.out().lines().skip(1).map(l -> l.split(" {2,}")[2]))
                 .containsExactly("create", "rotate", "create", "verify-denied", "revoke");
         assertThat(audit.out()).contains("tester", "reason=revoked").doesNotContain("garbage", token.substring(22));
-        cli.clock.advance(Duration.ofMinutes(1));
+        cli.clock.move(Duration.ofMinutes(1));
         cli.runWithInput(token, "token", "verify");
         assertThat(cli.run("audit", "list", "--since", "30s", "-o", "json").out()).contains("verify-denied")
                 .doesNotContain("\"create\"");

@@ -62,14 +62,14 @@ class VerifierRefreshTest extends OnEachEngine {
             // Another process narrows the filter: what was read a second ago or less still holds.
             cli.sql("UPDATE ip_filters SET rules = 'allow 10.9.0.0/16' WHERE name = 'office'");
             assertThat(verifier.verify(token).reason()).as("at once").isEqualTo(Verification.Reason.VALID);
-            cli.clock.advance(Duration.ofSeconds(1));
+            cli.clock.move(Duration.ofSeconds(1));
             assertThat(verifier.verify(token).reason()).as("a second later").isEqualTo(Verification.Reason.VALID);
-            cli.clock.advance(Duration.ofMillis(1));
+            cli.clock.move(Duration.ofMillis(1));
             assertThat(verifier.verify(token).reason()).as("past the second").isEqualTo(Verification.Reason.IP_DENIED);
 
             cli.sql("UPDATE ip_filters SET rules = 'allow 10.0.0.0/8' WHERE name = 'office'",
                     "UPDATE policy SET enforced_ip_filter = 'lab'");
-            cli.clock.advance(Duration.ofMillis(1001));
+            cli.clock.move(Duration.ofMillis(1001));
             assertThat(verifier.verify(token).reason()).as("the policy is read again too")
                     .isEqualTo(Verification.Reason.IP_DENIED);
         }
@@ -85,13 +85,13 @@ class VerifierRefreshTest extends OnEachEngine {
         try (Application application = application(); Verifier verifier = verifier(application, new Remembered())) {
             assertThat(verifier.verify(token).reason()).isEqualTo(Verification.Reason.VALID);
             cli.sql("UPDATE ip_filters SET rules = 'allow 10.9.0.0/16' WHERE name = 'office'");
-            cli.clock.advance(Duration.ofMillis(-1));
+            cli.clock.move(Duration.ofMillis(-1));
             assertThat(verifier.verify(token).reason()).as("the clock went back").isEqualTo(Verification.Reason.IP_DENIED);
 
             cli.sql("UPDATE ip_filters SET rules = 'allow 10.0.0.0/8' WHERE name = 'office'");
             assertThat(verifier.verify(token).reason()).as("read at the new time, held from it")
                     .isEqualTo(Verification.Reason.IP_DENIED);
-            cli.clock.advance(Duration.ofMillis(1001));
+            cli.clock.move(Duration.ofMillis(1001));
             assertThat(verifier.verify(token).reason()).isEqualTo(Verification.Reason.VALID);
         }
     }

@@ -7,11 +7,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The system's clock, moved forward when a test says so: time passes as usual, and a test that
- * must see an hour go by moves it an hour instead of waiting.
+ * A clock a test moves forward instead of waiting: the system's, where time passes as usual, or
+ * one stopped at a given instant until moved.
  */
 public final class MovedClock extends Clock {
+    private final Instant stopped;
     private volatile Duration offset = Duration.ZERO;
+
+    /** The system's clock, moved. */
+    public MovedClock() {
+        this(null);
+    }
+
+    /** Stopped at {@code at}, moved. */
+    public MovedClock(Instant at) {
+        this.stopped = at;
+    }
 
     public void move(Duration by) {
         offset = offset.plus(by);
@@ -29,6 +40,6 @@ public final class MovedClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        return (stopped == null ? Instant.now() : stopped).plus(offset);
     }
 }
