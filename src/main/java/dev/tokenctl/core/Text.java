@@ -22,16 +22,18 @@ public final class Text {
      * carriage returns, bidi overrides) escaped as {@link #quoteSafe} does, never cut.
      */
     public static String escape(String text) {
-        if (text == null) {
-            return null;
-        }
+        return text == null || plain(text) ? text : quoteSafe(text, Integer.MAX_VALUE);
+    }
+
+    /** Printable ASCII without a '~' (no token string): text that {@link #escape} gives back as it is, at once. */
+    static boolean plain(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '~' || (c < 0x20 || c >= 0x7f)) {
-                return quoteSafe(text, Integer.MAX_VALUE);  // the slow path, only for unusual text
+            if (c == '~' || c < 0x20 || c >= 0x7f) {
+                return false;
             }
         }
-        return text;
+        return true;
     }
 
     /** "1 token", "2 tokens": a count with its noun, which takes an "s" when it is not one. */

@@ -30,6 +30,19 @@ class ApplicationTest {
     }
 
     @Test
+    void aStoreFileOthersCanReadIsWarnedOfEachTimeItIsOpened() throws Exception {
+        Path file = dir.resolve("tokens.db");
+        new LocalStore(dir).tokenctl("policy", "show");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        try (Application application = new Application(new Environment(Map.of("TOKENCTL_DB", file.toString(), "HOME",
+                dir.toString()), Clock.systemUTC(), InputStream.nullInputStream(), "tester"), warnings::add)) {
+            application.store();
+        }
+        assertThat(warnings).singleElement().asString().startsWith("store " + file + " is readable by other users");
+    }
+
+    @Test
     void preparingRunsTheStoresSlowestStepAndThenTheFacesOnAnotherThread() throws Exception {
         for (String location : new String[] {dir.resolve("tokens.db").toString(), "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1"}) {
             java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);

@@ -39,8 +39,8 @@ class PolicySettingsTest {
         String value = CHANGED.get(setting);
         CliRunner flags = new CliRunner(dir.resolve("flags"));
         flags.ok("ipfilter", "add", "office", "--rule", "allow 10.0.0.0/8");
-        assertThat(flags.ok("policy", "set", "--help").out().replaceAll("\\s+", " ")).contains(setting.flag(),
-                setting.description());
+        assertThat(flags.ok("policy", "set", "--help").out().replaceAll("\\s+", " "))
+                .contains(setting.flag() + "=" + setting.valueLabel(), setting.description());
         assertThat(flags.ok("policy", "show").out()).contains(setting.label() + ":");
         assertThat(flags.ok("policy", "show", "-o", "json").out()).contains("\"" + setting.key() + "\"");
         flags.ok("policy", "set", setting.flag(), value, "--yes");

@@ -41,6 +41,8 @@ class DurationsTest {
                 .hasMessageContaining("7d");
         assertThatThrownBy(() -> Durations.parse("P1M")).hasMessageContaining("PT1M a minute");
         assertThatThrownBy(() -> Durations.parse("30")).hasMessageContaining("has no unit");
+        assertThatThrownBy(() -> Durations.parse("9")).hasMessageContaining("has no unit");
+        assertThatThrownBy(() -> Durations.parse("0")).hasMessageContaining("has no unit");
     }
 
     @Test

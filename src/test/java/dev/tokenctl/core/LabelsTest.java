@@ -66,4 +66,26 @@ class LabelsTest {
         assertThat(Labels.format(Map.of("k", "bidi\u202e"))).isEqualTo("k=\"bidi\\u202e\"");
         assertThat(Labels.format(Map.of("k", "caf\u00e9"))).isEqualTo("k=caf\u00e9");
     }
+
+    @Test
+    void aTokenMayHaveThirtyTwoLabelsAndNotOneMore() {
+        Map<String, String> many = new TreeMap<>();
+        for (int i = 0; i < 31; i++) {
+            many.put("k" + i, "v");
+        }
+        assertThat(Labels.change(many, Map.of("last", "v"), List.of())).hasSize(32);
+        assertThatThrownBy(() -> Labels.change(many, Map.of("last", "v", "extra", "v"), List.of()))
+                .hasMessage("a token may have at most 32 labels, and this would give it 33 (give fewer)");
+    }
+
+    @Test
+    void labelsAreKeptSortedByKeyUnchangeableAndStoredOneALineOrNotAtAll() {
+        assertThat(Labels.copy(null)).isEmpty();
+        assertThat(Labels.copy(Map.of())).isEmpty();
+        Map<String, String> copied = Labels.copy(Map.of("b", "2", "a", "1"));
+        assertThat(copied).containsExactly(Map.entry("a", "1"), Map.entry("b", "2"));
+        assertThatThrownBy(() -> copied.put("c", "3")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Labels.encode(Map.of())).as("no labels: nothing stored").isNull();
+        assertThat(Labels.encode(copied)).isEqualTo("a=1\nb=2\n");
+    }
 }

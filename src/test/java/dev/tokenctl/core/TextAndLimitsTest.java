@@ -9,6 +9,17 @@ import org.junit.jupiter.api.Test;
 /** The small rules at their edges: escaping, cutting, lengths, timestamps, labels and suggestions. */
 class TextAndLimitsTest {
     @Test
+    void onlyPrintableAsciiWithoutATildeTakesTheShortWayThroughEscape() {
+        assertThat(Text.plain("")).isTrue();
+        assertThat(Text.plain(" !az}")).as("from the space to the brace").isTrue();
+        assertThat(Text.plain("a~b")).as("a token string may follow").isFalse();
+        assertThat(Text.plain("a\u001f")).isFalse();
+        assertThat(Text.plain("a\u007f")).isFalse();
+        assertThat(Text.plain("caf\u00e9")).isFalse();
+        assertThat(Text.escape("caf\u00e9")).as("printable, so unchanged the long way").isEqualTo("caf\u00e9");
+    }
+
+    @Test
     void escapeLeavesPlainTextAloneAndEscapesEveryControlCharacter() {
         assertThat(Text.escape(null)).isNull();
         assertThat(Text.escape("plain text ~ with space")).isEqualTo("plain text ~ with space");

@@ -102,6 +102,8 @@ class VerifierLookAheadTest {
                 .as("what was kept serves one check").isEqualTo(Verification.Reason.IP_DENIED);
         assertThat(lookups).containsExactly("lookup 2", "credentials 1");
         assertThat(verifier.verify(token).reason()).as("this verifier's own address").isEqualTo(Verification.Reason.IP_DENIED);
+        assertThat(lookups).as("expected once, kept once: each later check looks it up again")
+                .containsExactly("lookup 2", "credentials 1", "credentials 1");
     }
 
     @Test
