@@ -1,5 +1,6 @@
 package dev.tokenctl.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,28 +9,31 @@ import java.util.Optional;
 
 /**
  * Writes a verifier's records to the store: last uses gathered and written together, in one
- * transaction and one batch of statements per 500 tokens or per second and on {@link #flush}, so
+ * transaction and one batch of statements per 500 tokens or per second (by the session's clock) and on {@link #flush}, so
  * a batch does not pay a commit or a round trip per token; a denied verify audited at once, at
  * most once a minute per token and reason.
  */
 public final class StoreRecords implements Verifier.Records {
-    private static final long FLUSH_NANOS = 1_000_000_000L;
+    private static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
     private static final int FLUSH_COUNT = 500;
 
     private final Session session;
     private final Store store;
     private final Map<String, Store.Use> pendingUses = new LinkedHashMap<>();
-    private long flushedAt = System.nanoTime();
+    private Instant flushedAt;
 
     public StoreRecords(Session session) {
         this.session = session;
         this.store = session.store();
+        flushedAt = session.now();
     }
 
     @Override
     public void used(String tokenId, Instant at, String address) {
         pendingUses.putIfAbsent(tokenId, new Store.Use(tokenId, at, address));
-        if (pendingUses.size() >= FLUSH_COUNT || System.nanoTime() - flushedAt > FLUSH_NANOS) {
+        Instant now = session.now();
+        // A second by the session's clock, or at once when that clock went back.
+        if (pendingUses.size() >= FLUSH_COUNT || now.isAfter(flushedAt.plus(FLUSH_INTERVAL)) || now.isBefore(flushedAt)) {
             flush();
         }
     }
@@ -47,7 +51,7 @@ public final class StoreRecords implements Verifier.Records {
 
     @Override
     public void flush() {
-        flushedAt = System.nanoTime();
+        flushedAt = session.now();
         if (pendingUses.isEmpty()) {
             return;
         }

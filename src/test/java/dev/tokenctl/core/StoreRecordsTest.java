@@ -47,16 +47,20 @@ class StoreRecordsTest {
     }
 
     @Test
-    void usesAreWrittenASecondAfterTheLastWriteOrOnFlush() throws Exception {
+    void usesAreWrittenASecondAfterTheLastWriteOrOnFlush() {
         String early = local.newTokenId("early");
         String late = local.newTokenId("late");
         String flushed = local.newTokenId("flushed");
         Instant at = Instant.parse("2026-12-02T10:00:00Z");
         try (Application application = local.application()) {
-            StoreRecords records = new StoreRecords(application.session());
+            dev.tokenctl.testing.MovedClock clock = new dev.tokenctl.testing.MovedClock(at);
+            StoreRecords records = new StoreRecords(new Session(application.store(), clock, "tester"));
             records.used(early, at, "10.0.0.1");
             assertThat(lastUse(early)).as("within the second").isNull();
-            Thread.sleep(1100);
+            clock.move(java.time.Duration.ofMillis(1000));
+            records.used(late, at, "10.0.0.1");
+            assertThat(lastUse(early)).as("a second is not past yet").isNull();
+            clock.move(java.time.Duration.ofMillis(1));
             records.used(late, at, "10.0.0.1");
             assertThat(lastUse(early)).as("a second later").isEqualTo(at);
             assertThat(lastUse(late)).isEqualTo(at);
@@ -64,6 +68,10 @@ class StoreRecordsTest {
             assertThat(lastUse(flushed)).as("the clock started again at the write").isNull();
             records.flush();
             assertThat(lastUse(flushed)).isEqualTo(at);
+            records.used(early, at.plusSeconds(120), "10.0.0.2");
+            clock.move(java.time.Duration.ofSeconds(-5));
+            records.used(late, at.plusSeconds(120), "10.0.0.2");
+            assertThat(lastUse(early)).as("at once when the clock went back").isEqualTo(at.plusSeconds(120));
         }
     }
 }
