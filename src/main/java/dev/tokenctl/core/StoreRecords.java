@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /**
  * Writes a verifier's records to the store: last uses gathered and written together, in one
- * transaction and one batch of statements per 500 tokens or per second (by the session's clock) and on {@link #flush}, so
- * a batch does not pay a commit or a round trip per token; a denied verify audited at once, at
- * most once a minute per token and reason.
+ * transaction and one batch of statements per 500 tokens or per second (by the session's
+ * clock) and on {@link #flush}, so a batch does not pay a commit or a round trip per token; a
+ * denied verify audited at once, at most once a minute per token and reason.
  */
 public final class StoreRecords implements Verifier.Records {
     private static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
