@@ -1,6 +1,5 @@
 package dev.tokenctl.app;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

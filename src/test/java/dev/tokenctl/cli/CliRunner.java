@@ -1,6 +1,5 @@
 package dev.tokenctl.cli;
 
-
 import dev.tokenctl.startup.Main;
 import dev.tokenctl.testing.MovedClock;
 import java.io.ByteArrayInputStream;

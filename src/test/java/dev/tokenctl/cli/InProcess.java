@@ -1,11 +1,7 @@
 package dev.tokenctl.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.tokenctl.startup.Main;
+import dev.tokenctl.testing.LocalStore;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -23,13 +19,9 @@ final class InProcess {
 
     /** Runs a command, which must succeed, with {@code env} and HOME in {@code dir}; returns its output, stripped. */
     static String tokenctl(Path dir, Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("HOME", dir.toString());
-        int code = Main.run(new Context(all, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]), false,
-                "tester"), new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
-        return out.toString().strip();
+        return LocalStore.tokenctl(new Context(all, Clock.systemUTC(), ZoneOffset.UTC, new ByteArrayInputStream(new byte[0]),
+                false, "tester"), args);
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A test class that runs once on each engine; every test gets a new store of it in {@link #cli}. */
+/** A test class that runs once on each engine; every test gets a new store of it, already made, in {@link #cli}. */
 @ParameterizedClass
 @EnumSource(Engine.class)
 abstract class OnEachEngine {
@@ -17,13 +17,8 @@ abstract class OnEachEngine {
     Path dir;
     CliRunner cli;
 
-    /** Whether each test starts on a store already made (see {@link CliRunner}); false where a test watches it made. */
-    boolean seeded() {
-        return true;
-    }
-
     @BeforeEach
     void newStore() {
-        cli = new CliRunner(dir, engine, seeded());
+        cli = new CliRunner(dir, engine, true);
     }
 }

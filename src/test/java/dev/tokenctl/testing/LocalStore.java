@@ -36,9 +36,14 @@ public final class LocalStore {
 
     /** Runs a tokenctl command, which must succeed, and returns its standard output, stripped. */
     public String tokenctl(String... args) {
+        return tokenctl(context(), args);
+    }
+
+    /** Runs a tokenctl command in {@code context}, which must succeed, and returns its standard output, stripped. */
+    public static String tokenctl(Context context, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(context(), new PrintWriter(out), new PrintWriter(err), args);
+        int code = Main.run(context, new PrintWriter(out), new PrintWriter(err), args);
         assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
         return out.toString().strip();
     }
