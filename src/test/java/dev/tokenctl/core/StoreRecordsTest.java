@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenctl.app.Application;
 import dev.tokenctl.testing.LocalStore;
+import dev.tokenctl.testing.MovedClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,14 +55,14 @@ class StoreRecordsTest {
         String flushed = local.newTokenId("flushed");
         Instant at = Instant.parse("2026-12-02T10:00:00Z");
         try (Application application = local.application()) {
-            dev.tokenctl.testing.MovedClock clock = new dev.tokenctl.testing.MovedClock(at);
+            MovedClock clock = new MovedClock(at);
             StoreRecords records = new StoreRecords(new Session(application.store(), clock, "tester"));
             records.used(early, at, "10.0.0.1");
             assertThat(lastUse(early)).as("within the second").isNull();
-            clock.move(java.time.Duration.ofMillis(1000));
+            clock.move(Duration.ofMillis(1000));
             records.used(late, at, "10.0.0.1");
             assertThat(lastUse(early)).as("a second is not past yet").isNull();
-            clock.move(java.time.Duration.ofMillis(1));
+            clock.move(Duration.ofMillis(1));
             records.used(late, at, "10.0.0.1");
             assertThat(lastUse(early)).as("a second later").isEqualTo(at);
             assertThat(lastUse(late)).isEqualTo(at);
@@ -69,7 +71,7 @@ class StoreRecordsTest {
             records.flush();
             assertThat(lastUse(flushed)).isEqualTo(at);
             records.used(early, at.plusSeconds(120), "10.0.0.2");
-            clock.move(java.time.Duration.ofSeconds(-5));
+            clock.move(Duration.ofSeconds(-5));
             records.used(late, at.plusSeconds(120), "10.0.0.2");
             assertThat(lastUse(early)).as("at once when the clock went back").isEqualTo(at.plusSeconds(120));
         }
