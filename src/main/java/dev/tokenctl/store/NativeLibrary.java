@@ -57,9 +57,16 @@ public final class NativeLibrary {
 
     /**
      * Points sqlite-jdbc at the library beside its jar, or else at the one cached under
-     * {@code cacheRoot} (null for a user with no cache directory); call before the first connection.
+     * {@code cacheRoot} (null for a user with no cache directory), and its logger at SLF4J's
+     * no-op provider; call before the first connection.
      */
     public static synchronized void prepare(Path cacheRoot) {
+        // Before the driver's first class: its logger is SLF4J's no-op, named so that SLF4J
+        // searches no jar for a provider, and says nothing of the one it was given.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.nop.NOPServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         if (prepared || System.getProperty("org.sqlite.lib.path") != null) {
             return;
         }

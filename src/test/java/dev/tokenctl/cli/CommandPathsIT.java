@@ -123,12 +123,13 @@ class CommandPathsIT {
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(server.exitValue()).isZero();
-        assertThat(Files.readString(home.resolve("serve.err"))).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+        assertThat(Files.readString(home.resolve("serve.err"))).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "SLF4J");
     }
 
     private static void check(LauncherIT.Run run, int code, String... args) {
+        // Nor a word from the drivers' logging (SLF4J's, sqlite-jdbc's through it).
         assertThat(run.err()).as(String.join(" ", args)).doesNotContain("NoClassDefFoundError", "ClassNotFoundException",
-                "error: internal error");
+                "error: internal error", "SLF4J");
         assertThat(run.code()).as(String.join(" ", args) + "\n" + run).isEqualTo(code);
     }
 

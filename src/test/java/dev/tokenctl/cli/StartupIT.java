@@ -70,6 +70,9 @@ class StartupIT {
         assertThat(lines).anyMatch(l -> l.contains("dev.tokenctl.startup.Main source: shared objects file"))
                 .anyMatch(l -> l.contains("picocli.CommandLine source: shared objects file"));
         assertThat(lines).as("text output takes no Jackson").noneMatch(l -> l.contains("com.fasterxml.jackson"));
+        assertThat(lines).as("sqlite-jdbc logs to SLF4J's no-op, never setting up java.util.logging")
+                .anyMatch(l -> l.contains("org.slf4j.helpers.NOPLoggerFactory source: shared objects file"))
+                .noneMatch(l -> l.contains("java.util.logging.LogManager "));
         assertThat(Files.readString(libraries)).as("the library mvn package put beside the jars")
                 .containsPattern("Loaded library " + java.util.regex.Pattern.quote(TARGET.resolve("lib/native").toString())
                         + "/Linux/[a-z0-9_]+/libsqlitejdbc.so");
@@ -119,10 +122,12 @@ class StartupIT {
         // The JVM logs the base archive's class path (none), then tokenctl's.
         String classPath = Files.readString(path).lines().filter(l -> l.contains("Expecting -Djava.class.path=/"))
                 .findFirst().orElseThrow();
-        assertThat(classPath).contains("=" + TARGET.resolve("lib/tokenctl.jar") + ":", "sqlite-jdbc-", "ipaddress-",
-                "jackson-databind", "snakeyaml", "postgresql-");
+        // First the jars every command reads from, in the order it looks in them.
+        assertThat(classPath).containsPattern("=" + java.util.regex.Pattern.quote(TARGET.resolve("lib/tokenctl.jar") + ":")
+                + "[^:]*/sqlite-jdbc-[^:/]*:[^:]*/slf4j-api-[^:/]*:[^:]*/slf4j-nop-[^:/]*:[^:]*/ipaddress-[^:/]*:");
+        assertThat(classPath).contains("jackson-databind", "snakeyaml", "postgresql-");
         assertThat(classPath.contains("netty-")).as("Netty: " + run).isEqualTo(kind.equals("all"));
-        assertThat(run.err()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "Exception in thread");
+        assertThat(run.err()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "Exception in thread", "SLF4J");
         assertThat(run.code()).as(run.toString()).isNotEqualTo(ExitCode.INTERNAL.code());
     }
 
