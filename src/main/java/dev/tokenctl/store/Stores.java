@@ -53,7 +53,7 @@ public final class Stores {
      * Begins, on a thread of its own, the slowest first step of opening the store at
      * {@code location}: on PostgreSQL the connection to the server, returned for {@link #open}
      * to take; on SQLite the driver's native library, kept in {@code cacheDirectory} (null for
-     * none), and its loader, whose logger opens every jar on the class path looking for SLF4J.
+     * none), and its loader.
      * Then runs {@code then} on that thread. What fails here, opening the store meets again and
      * reports.
      *
