@@ -53,9 +53,8 @@ public final class Stores {
      * Begins, on a thread of its own, the slowest first step of opening the store at
      * {@code location}: on PostgreSQL the connection to the server, returned for {@link #open}
      * to take; on SQLite the driver's native library, kept in {@code cacheDirectory} (null for
-     * none), and its loader.
-     * Then runs {@code then} on that thread. What fails here, opening the store meets again and
-     * reports.
+     * none), and its loader. Then runs {@code then} on that thread. What fails here, opening the
+     * store meets again and reports.
      *
      * @return the connection begun, or null
      */
